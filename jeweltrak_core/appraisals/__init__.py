@@ -1,0 +1,1 @@
+"""Appraisal rules: purposes, their value wording, and immutability once finalized."""

@@ -1,0 +1,1 @@
+"""Inventory rules: price tiers, stock status, and quantity reconciliation."""

@@ -1,0 +1,1 @@
+"""Memo rules: customer memos, vendor (consignment) memos, and memo aging."""

@@ -1,0 +1,1 @@
+"""Payment rules: tenders, cash change, overpayment, and refund limits."""

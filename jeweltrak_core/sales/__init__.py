@@ -1,0 +1,1 @@
+"""Sales rules: invoice lines, sales tax, totals, and the invoice life cycle."""

@@ -1,0 +1,1 @@
+"""Work order rules: the repair/custom board, warranty, and board ordering."""

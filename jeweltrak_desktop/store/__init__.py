@@ -1,0 +1,1 @@
+"""The workstation's local SQLite store: schema, codec, repository, migrations, search."""

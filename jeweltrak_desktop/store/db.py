@@ -1,0 +1,34 @@
+"""Opening the local database: WAL journal, ``synchronous=FULL``, foreign keys on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+
+def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    # Let SQLAlchemy's BEGIN come from us (see _on_begin), not from pysqlite's guesswork.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: a commit is on disk before it returns, so a sale survives a power cut.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _on_begin(conn: Any) -> None:
+    # IMMEDIATE takes the write lock up front: the one-writer rule of SQLite without
+    # deadlocks between a reader that later wants to write.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def open_engine(path: Path | str) -> Engine:
+    """An engine on the database file, configured for durable single-writer use."""
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine

@@ -1,0 +1,197 @@
+"""``SqliteRepository``: the core ``Repository`` protocol over one SQLAlchemy connection.
+
+Aggregates are written whole: the root row is upserted and its child rows replaced. The
+repository records every row it touches so the outbox entry can list them (the sync client
+uses that to avoid clobbering rows that still have pending operations).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from uuid import UUID
+
+from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy.dialects.sqlite import insert
+
+from jeweltrak_core.appraisals.entities import Appraisal
+from jeweltrak_core.inventory.entities import Piece
+from jeweltrak_core.memos.entities import CustomerMemo, VendorMemo
+from jeweltrak_core.payments.entities import (
+    Deposit,
+    DrawerSession,
+    Payment,
+    StoreCreditEntry,
+)
+from jeweltrak_core.sales.entities import Invoice
+from jeweltrak_core.work_orders.entities import WorkOrder
+from jeweltrak_desktop.store.codec import entity_from_row, entity_to_row
+from jeweltrak_desktop.store.schema import EntityTable, table_of
+
+E = TypeVar("E")
+
+#: Tables whose ``contact_id`` moves when two contacts are merged.
+_CONTACT_OWNED: tuple[type, ...] = (
+    Invoice,
+    CustomerMemo,
+    WorkOrder,
+    Appraisal,
+    Payment,
+    Deposit,
+    StoreCreditEntry,
+)
+
+
+class SqliteRepository:
+    """Reads and writes core entities through one open connection (inside a transaction)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.touched: list[str] = []
+
+    # --- generic ------------------------------------------------------------------------
+    def get(self, kind: type[E], entity_id: UUID) -> E | None:
+        """The entity with its children, or None."""
+        et = table_of(kind)
+        row = (
+            self.conn.execute(select(et.table).where(et.table.c.id == str(entity_id)))
+            .mappings()
+            .first()
+        )
+        return None if row is None else self._build(et, row)
+
+    def _build(self, et: EntityTable, row: Any) -> Any:
+        children: dict[str, list[Any]] = {}
+        for name, child in et.children.items():
+            rows = self.conn.execute(
+                select(child.table)
+                .where(child.table.c[child.parent_column] == row["id"])
+                .order_by(child.table.c.seq)
+            ).mappings()
+            children[name] = [entity_from_row(child.entity, r, {}) for r in rows]
+        return entity_from_row(et.entity, row, children)
+
+    def put(self, entity: object) -> None:
+        """Upsert the root row, replace the child rows."""
+        et = table_of(type(entity))
+        values = entity_to_row(entity)
+        for column, compute in et.computed.items():
+            values[column] = compute(entity)
+        stmt = insert(et.table).values(values)
+        self.conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[et.table.c.id],
+                set_={k: stmt.excluded[k] for k in values if k != "id"},
+            )
+        )
+        for name, child in et.children.items():
+            parent_id = values["id"]
+            self.conn.execute(
+                delete(child.table).where(child.table.c[child.parent_column] == parent_id)
+            )
+            rows = []
+            for seq, item in enumerate(getattr(entity, name)):
+                child_row = entity_to_row(item)
+                child_row[child.parent_column] = parent_id
+                child_row["seq"] = seq
+                rows.append(child_row)
+            if rows:
+                self.conn.execute(insert(child.table), rows)
+        self.touched.append(f"{et.table.name}:{values['id']}")
+
+    def delete(self, kind: type[Any], entity_id: UUID) -> None:
+        """Remove the row (children cascade); the outbox op is the tombstone."""
+        et = table_of(kind)
+        for child in et.children.values():
+            self.conn.execute(
+                delete(child.table).where(child.table.c[child.parent_column] == str(entity_id))
+            )
+        self.conn.execute(delete(et.table).where(et.table.c.id == str(entity_id)))
+        self.touched.append(f"{et.table.name}:{entity_id}")
+
+    def list(
+        self,
+        kind: type[E],
+        *where: Any,
+        order_by: Any = None,
+        limit: int | None = None,
+    ) -> list[E]:
+        """Entities matching SQL conditions on the root table."""
+        et = table_of(kind)
+        stmt = select(et.table).where(*where)
+        if order_by is not None:
+            stmt = stmt.order_by(order_by)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [self._build(et, row) for row in self.conn.execute(stmt).mappings().all()]
+
+    # --- lookups the operations need ----------------------------------------------------
+    def piece_by_stock_id(self, stock_id: str) -> Piece | None:
+        """Case-insensitive exact StockID."""
+        pieces = table_of(Piece).table
+        found = self.list(Piece, pieces.c.stock_id == stock_id, limit=1)
+        return found[0] if found else None
+
+    def piece_by_barcode(self, barcode: str) -> Piece | None:
+        """Exact barcode (case-insensitive)."""
+        pieces = table_of(Piece).table
+        found = self.list(Piece, pieces.c.barcode == barcode, limit=1)
+        return found[0] if found else None
+
+    def number_taken(self, kind: type[Any], number: str, exclude_id: UUID) -> bool:
+        """Another document of this kind already has the number."""
+        table = table_of(kind).table
+        count = self.conn.execute(
+            select(func.count())
+            .select_from(table)
+            .where(table.c.number == number, table.c.id != str(exclude_id))
+        ).scalar_one()
+        return bool(count)
+
+    def payments_for(
+        self,
+        *,
+        invoice_id: UUID | None = None,
+        refund_of_id: UUID | None = None,
+        drawer_session_id: UUID | None = None,
+    ) -> list[Payment]:
+        """Payments by invoice, original payment or drawer session."""
+        table = table_of(Payment).table
+        conditions = []
+        if invoice_id is not None:
+            conditions.append(table.c.invoice_id == str(invoice_id))
+        if refund_of_id is not None:
+            conditions.append(table.c.refund_of_id == str(refund_of_id))
+        if drawer_session_id is not None:
+            conditions.append(table.c.drawer_session_id == str(drawer_session_id))
+        if not conditions:
+            raise ValueError("payments_for needs a filter")
+        return self.list(Payment, *conditions, order_by=table.c.created_at)
+
+    def open_drawer_for(self, device_id: UUID) -> DrawerSession | None:
+        """The device's drawer session that is not closed yet."""
+        table = table_of(DrawerSession).table
+        found = self.list(
+            DrawerSession, table.c.device_id == str(device_id), table.c.closed_at.is_(None), limit=1
+        )
+        return found[0] if found else None
+
+    def repoint_contact(self, from_id: UUID, to_id: UUID) -> None:
+        """Merge: every document of one contact now belongs to the other."""
+        for kind in _CONTACT_OWNED:
+            table = table_of(kind).table
+            result = self.conn.execute(
+                update(table)
+                .where(table.c.contact_id == str(from_id))
+                .values(contact_id=str(to_id))
+                .returning(table.c.id)
+            )
+            self.touched.extend(f"{table.name}:{rid}" for rid in result.scalars())
+        for kind in (Piece, VendorMemo):
+            table = table_of(kind).table
+            result = self.conn.execute(
+                update(table)
+                .where(table.c.vendor_id == str(from_id))
+                .values(vendor_id=str(to_id))
+                .returning(table.c.id)
+            )
+            self.touched.extend(f"{table.name}:{rid}" for rid in result.scalars())
