@@ -21,9 +21,13 @@ def _on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _on_begin(conn: Any) -> None:
-    # IMMEDIATE takes the write lock up front: the one-writer rule of SQLite without
-    # deadlocks between a reader that later wants to write.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the write lock up front (IMMEDIATE): SQLite's one-writer rule without
+    # deadlocks between two readers that later both want to write. Readers (connections
+    # opened with ``read_only=True``) start a plain deferred transaction: a stable snapshot.
+    if conn.get_execution_options().get("read_only"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def open_engine(path: Path | str) -> Engine:

@@ -1,0 +1,105 @@
+"""Appraisals: drafts, finalizing (then immutable), and revising into a new appraisal."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from uuid import UUID
+
+from jeweltrak_core.appraisals.entities import Appraisal, AppraisalLine
+from jeweltrak_core.appraisals.operations import FinalizeAppraisal, SaveAppraisal
+from jeweltrak_core.appraisals.rules import AppraisalPurpose
+from jeweltrak_core.errors import NotFound
+from jeweltrak_core.ids import new_id
+from jeweltrak_core.permissions import Permission
+from jeweltrak_desktop.services.local_store import LocalStore, Transaction
+
+
+def _get(tx: Transaction, appraisal_id: UUID) -> Appraisal:
+    appraisal = tx.repo.get(Appraisal, appraisal_id)
+    if appraisal is None:
+        raise NotFound("That appraisal was not found.")
+    return appraisal
+
+
+def _save(tx: Transaction, a: Appraisal) -> Appraisal:
+    tx.apply(
+        SaveAppraisal(
+            appraisal_id=a.id,
+            number=a.number,
+            purpose=a.purpose,
+            appraisal_date=a.appraisal_date,
+            contact_id=a.contact_id,
+            appraiser_id=a.appraiser_id,
+            appraiser_name=a.appraiser_name,
+            appraiser_credentials=a.appraiser_credentials,
+            notes=a.notes,
+            supersedes_id=a.supersedes_id,
+            lines=a.lines,
+        )
+    )
+    return _get(tx, a.id)
+
+
+def create_appraisal(
+    store: LocalStore,
+    *,
+    purpose: AppraisalPurpose,
+    appraisal_date: date,
+    contact_id: UUID | None = None,
+    appraiser_name: str = "",
+    appraiser_credentials: str = "",
+    lines: list[AppraisalLine] | None = None,
+    notes: str | None = None,
+) -> Appraisal:
+    """A new draft appraisal."""
+    store.actor.require(Permission.MANAGE_APPRAISALS)
+    with store.transaction() as tx:
+        return _save(
+            tx,
+            Appraisal(
+                id=new_id(),
+                store_id=store.identity.store_id,
+                number=tx.next_number("appraisal"),
+                contact_id=contact_id,
+                purpose=purpose,
+                appraisal_date=appraisal_date,
+                appraiser_id=store.actor.user_id,
+                appraiser_name=appraiser_name,
+                appraiser_credentials=appraiser_credentials,
+                notes=notes,
+                lines=lines or [],
+            ),
+        )
+
+
+def save_draft(store: LocalStore, appraisal: Appraisal) -> Appraisal:
+    """Save edits to a draft (a finalized appraisal is refused)."""
+    store.actor.require(Permission.MANAGE_APPRAISALS)
+    with store.transaction() as tx:
+        return _save(tx, appraisal)
+
+
+def finalize_appraisal(store: LocalStore, appraisal_id: UUID) -> Appraisal:
+    """Lock the appraisal."""
+    store.actor.require(Permission.MANAGE_APPRAISALS)
+    with store.transaction() as tx:
+        tx.apply(FinalizeAppraisal(appraisal_id=appraisal_id))
+        return _get(tx, appraisal_id)
+
+
+def revise_appraisal(store: LocalStore, appraisal_id: UUID) -> Appraisal:
+    """Edit of a finalized appraisal: a new draft that supersedes it, with copied lines."""
+    store.actor.require(Permission.MANAGE_APPRAISALS)
+    with store.transaction() as tx:
+        old = _get(tx, appraisal_id)
+        return _save(
+            tx,
+            replace(
+                old,
+                id=new_id(),
+                number=tx.next_number("appraisal"),
+                supersedes_id=old.id,
+                lines=[replace(line, id=new_id()) for line in old.lines],
+            ),
+        )

@@ -1,0 +1,237 @@
+"""Inventory at the counter: add and edit pieces, look them up, move stock."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import or_, select, text
+
+from jeweltrak_core.errors import NotFound, ValidationError
+from jeweltrak_core.ids import new_id
+from jeweltrak_core.inventory.entities import Piece, normalize_scan
+from jeweltrak_core.inventory.operations import (
+    AdjustStock,
+    ChangePieceStatus,
+    CountStock,
+    CreatePiece,
+    RepricePieces,
+    UpdatePiece,
+)
+from jeweltrak_core.inventory.pricing import price_tiers_from_cost
+from jeweltrak_core.inventory.stock import Family, StockAction
+from jeweltrak_core.permissions import Permission
+from jeweltrak_core.sync.wire import encode
+from jeweltrak_desktop.services.local_store import LocalStore
+from jeweltrak_desktop.store.repository import SqliteRepository
+from jeweltrak_desktop.store.schema import table_of
+
+_PIECES = table_of(Piece).table
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def find_piece(repo: SqliteRepository, code: str) -> Piece:
+    """Exact lookup by StockID, barcode, certificate # or serial #; NotFound otherwise."""
+    piece = lookup_piece(repo, code)
+    if piece is None:
+        raise NotFound(
+            f"No piece has StockID, barcode, certificate or serial “{code.strip()}”.", code=code
+        )
+    return piece
+
+
+def lookup_piece(repo: SqliteRepository, code: str) -> Piece | None:
+    """The piece a scan or typed code names, or None."""
+    value = normalize_scan(code)
+    for column in (_PIECES.c.stock_id, _PIECES.c.barcode):
+        found = repo.list(Piece, column == value, _PIECES.c.deleted.is_(False), limit=1)
+        if found:
+            return found[0]
+    found = repo.list(
+        Piece,
+        or_(_PIECES.c.certificate_no == code.strip(), _PIECES.c.serial_no == code.strip()),
+        limit=1,
+    )
+    return found[0] if found else None
+
+
+def fts_query(words: str) -> str:
+    """User words → an FTS5 query: every word must match, as a prefix."""
+    tokens = _TOKEN.findall(words)
+    if not tokens:
+        raise ValidationError("Type something to search for.")
+    return " ".join(f'"{t}"*' for t in tokens[:12])
+
+
+def search_pieces(store: LocalStore, words: str, *, limit: int = 50) -> list[Piece]:
+    """Free-text search across StockID, barcode, certificate, serial and descriptions."""
+    query = fts_query(words)
+    with store.reader() as repo:
+        ids = (
+            repo.conn.execute(
+                text(
+                    "SELECT p.id FROM pieces_fts f JOIN pieces p ON p.rowid = f.rowid "
+                    "WHERE pieces_fts MATCH :q AND p.deleted = 0 ORDER BY rank LIMIT :n"
+                ),
+                {"q": query, "n": limit},
+            )
+            .scalars()
+            .all()
+        )
+        if not ids:
+            return []
+        by_id = {str(p.id): p for p in repo.list(Piece, _PIECES.c.id.in_(ids))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def get_piece(store: LocalStore, piece_id: UUID) -> Piece:
+    """One piece."""
+    with store.reader() as repo:
+        piece = repo.get(Piece, piece_id)
+    if piece is None:
+        raise NotFound("That piece was not found.")
+    return piece
+
+
+def lookup(store: LocalStore, code: str) -> Piece | None:
+    """Exact lookup for the scan field and global search."""
+    with store.reader() as repo:
+        return lookup_piece(repo, code)
+
+
+def create_piece(
+    store: LocalStore,
+    *,
+    family: Family,
+    description: str,
+    cost_cents: int,
+    stock_id: str | None = None,
+    **fields: Any,
+) -> Piece:
+    """Add a piece; price tiers not given are filled from cost with the store multipliers."""
+    store.actor.require(Permission.MANAGE_INVENTORY)
+    with store.transaction() as tx:
+        settings = tx.store_settings()
+        tiers = price_tiers_from_cost(cost_cents, settings.multipliers)
+        prices = {
+            "price1_cents": tiers.price1_cents,
+            "price2_cents": tiers.price2_cents,
+            "price3_cents": tiers.price3_cents,
+            "retail_cents": tiers.retail_cents,
+        }
+        prices.update({k: v for k, v in fields.items() if k in prices})
+        other = {k: v for k, v in fields.items() if k not in prices}
+        piece = Piece(
+            id=new_id(),
+            store_id=store.identity.store_id,
+            stock_id=stock_id or tx.next_number("stock").replace("-", ""),
+            family=family,
+            description=description,
+            cost_cents=cost_cents,
+            **prices,
+            **other,
+        )
+        if piece.is_quantity_item and piece.qty_purchased == 0:
+            piece.qty_purchased = 0
+        tx.apply(CreatePiece(piece=piece))
+        created = tx.repo.get(Piece, piece.id)
+        assert created is not None
+        return created
+
+
+def update_piece(store: LocalStore, piece_id: UUID, **changes: Any) -> Piece:
+    """Edit fields of a piece (a cost edit does not re-price)."""
+    store.actor.require(Permission.MANAGE_INVENTORY)
+    with store.transaction() as tx:
+        tx.apply(UpdatePiece(piece_id=piece_id, changes=encode(changes)))
+        piece = tx.repo.get(Piece, piece_id)
+        assert piece is not None
+        return piece
+
+
+def adjust_stock(
+    store: LocalStore, piece_id: UUID, delta: int, *, reason: str, purchase: bool = False
+) -> Piece:
+    """Quantity items: received, damaged, found ... (negative stock is flagged, not refused)."""
+    store.actor.require(Permission.MANAGE_INVENTORY)
+    with store.transaction() as tx:
+        tx.apply(AdjustStock(piece_id=piece_id, delta=delta, reason=reason, purchase=purchase))
+        piece = tx.repo.get(Piece, piece_id)
+        assert piece is not None
+        return piece
+
+
+def count_stock(store: LocalStore, piece_id: UUID, observed: int) -> Piece:
+    """Record a physical count of a quantity item against what the screen showed."""
+    with store.transaction() as tx:
+        piece = tx.repo.get(Piece, piece_id)
+        if piece is None:
+            raise NotFound("That piece was not found.")
+        tx.apply(
+            CountStock(
+                piece_id=piece_id,
+                observed=observed,
+                expected_seen=piece.ledger.expected_quantity,
+                as_of_version=piece.version,
+            )
+        )
+        counted = tx.repo.get(Piece, piece_id)
+        assert counted is not None
+        return counted
+
+
+def change_status(store: LocalStore, piece_id: UUID, action: StockAction, note: str = "") -> Piece:
+    """Scrap, send out for service, or take back from service."""
+    store.actor.require(Permission.MANAGE_INVENTORY)
+    with store.transaction() as tx:
+        tx.apply(ChangePieceStatus(piece_id=piece_id, action=action, note=note))
+        piece = tx.repo.get(Piece, piece_id)
+        assert piece is not None
+        return piece
+
+
+def reprice(store: LocalStore, piece_ids: list[UUID]) -> None:
+    """Bulk re-price from cost with the store's current multipliers."""
+    store.actor.require(Permission.MANAGE_INVENTORY)
+    with store.transaction() as tx:
+        m = tx.store_settings().multipliers
+        tx.apply(
+            RepricePieces(
+                piece_ids=piece_ids,
+                multiplier_price1=m.price1,
+                multiplier_price2=m.price2,
+                multiplier_price3=m.price3,
+                multiplier_retail=m.retail,
+                mode=m.mode,
+            )
+        )
+
+
+def list_pieces(
+    store: LocalStore, *, family: Family | None = None, limit: int = 200
+) -> list[Piece]:
+    """Pieces for a list view (newest first)."""
+    conditions = [_PIECES.c.deleted.is_(False)]
+    if family is not None:
+        conditions.append(_PIECES.c.family == family.value)
+    with store.reader() as repo:
+        return repo.list(Piece, *conditions, order_by=_PIECES.c.created_at.desc(), limit=limit)
+
+
+def count_by_status(store: LocalStore) -> dict[str, int]:
+    """How many pieces are in each stock status."""
+    from sqlalchemy import func
+
+    with store.reader() as repo:
+        rows = repo.conn.execute(
+            select(_PIECES.c.status, func.count()).group_by(_PIECES.c.status)
+        ).all()
+    return {status: count for status, count in rows}
+
+
+def require_positive(value: int, field: str) -> int:
+    """Quantities typed at the counter are whole and positive."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError(f"{field} must be a whole number above zero.", field=field)
+    return value
