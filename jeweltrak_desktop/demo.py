@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, update
 
 from jeweltrak_core.appraisals.entities import AppraisalLine
 from jeweltrak_core.appraisals.rules import AppraisalPurpose
@@ -256,13 +256,18 @@ def make_contacts(rng: random.Random, count: int) -> Iterator[Contact]:
 def bulk_insert(conn: Connection, entities: list[Any]) -> None:
     """Seed rows of one entity type in one executemany (no operations: starting state)."""
     et = table_of(type(entities[0]))
+    columns = [c.name for c in et.table.columns]
+    computed = list(et.computed.items())
     rows = []
     for entity in entities:
         row = entity_to_row(entity)
-        for column, compute in et.computed.items():
+        for column, compute in computed:
             row[column] = compute(entity)
-        rows.append(row)
-    conn.execute(insert(et.table), rows)
+        rows.append(tuple(row[c] for c in columns))
+    placeholders = ", ".join("?" * len(columns))
+    conn.exec_driver_sql(
+        f"INSERT INTO {et.table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows
+    )
 
 
 def build_demo_store(

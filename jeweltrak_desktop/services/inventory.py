@@ -6,7 +6,7 @@ import re
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import select, text
 
 from jeweltrak_core.errors import NotFound, ValidationError
 from jeweltrak_core.ids import new_id
@@ -41,18 +41,19 @@ def find_piece(repo: SqliteRepository, code: str) -> Piece:
     return piece
 
 
+_BY_CODE = "SELECT * FROM pieces WHERE (stock_id = ? OR barcode = ?) AND deleted = 0 LIMIT 1"
+_BY_CERT = (
+    "SELECT * FROM pieces WHERE (certificate_no = ? OR serial_no = ?) AND deleted = 0 LIMIT 1"
+)
+
+
 def lookup_piece(repo: SqliteRepository, code: str) -> Piece | None:
-    """The piece a scan or typed code names, or None."""
+    """The piece a scan or typed code names (StockID, barcode, certificate, serial), or None."""
     value = normalize_scan(code)
-    for column in (_PIECES.c.stock_id, _PIECES.c.barcode):
-        found = repo.list(Piece, column == value, _PIECES.c.deleted.is_(False), limit=1)
-        if found:
-            return found[0]
-    found = repo.list(
-        Piece,
-        or_(_PIECES.c.certificate_no == code.strip(), _PIECES.c.serial_no == code.strip()),
-        limit=1,
-    )
+    found = repo.query(Piece, _BY_CODE, (value, value))
+    if not found:
+        raw = code.strip()
+        found = repo.query(Piece, _BY_CERT, (raw, raw))
     return found[0] if found else None
 
 

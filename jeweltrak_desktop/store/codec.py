@@ -15,7 +15,7 @@ import functools
 import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Union, get_args, get_origin
@@ -59,42 +59,52 @@ def format_datetime(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def to_db(tp: Any, value: Any) -> Any:
-    """One field value in its stored form."""
-    if value is None:
-        return None
+def _encoder(tp: Any) -> Callable[[Any], Any]:
+    """The function storing a value of hint ``tp`` (chosen once per field)."""
     inner, _ = base_type(tp)
     if is_json(inner):
-        return json.dumps(encode(value), separators=(",", ":"), sort_keys=True)
-    if isinstance(value, datetime):
-        return format_datetime(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, UUID | Decimal | date):
-        return str(value)
+        return lambda v: json.dumps(encode(v), separators=(",", ":"), sort_keys=True)
+    if inner is datetime:
+        return format_datetime
+    if isinstance(inner, type) and issubclass(inner, enum.Enum):
+        return lambda v: v.value
+    if inner in (UUID, Decimal, date):
+        return str
+    return _identity
+
+
+def _decoder(tp: Any) -> Callable[[Any], Any]:
+    """The function reading a stored value of hint ``tp`` (chosen once per field)."""
+    inner, _ = base_type(tp)
+    if is_json(inner):
+        return lambda v: decode_value(inner, json.loads(v))
+    if inner is UUID:
+        return UUID
+    if inner is Decimal:
+        return Decimal
+    if inner is datetime:
+        return lambda v: datetime.fromisoformat(v).astimezone(UTC)
+    if inner is date:
+        return date.fromisoformat
+    if inner is bool:
+        return bool
+    if isinstance(inner, type) and issubclass(inner, enum.Enum):
+        return inner
+    return _identity
+
+
+def _identity(value: Any) -> Any:
     return value
+
+
+def to_db(tp: Any, value: Any) -> Any:
+    """One field value in its stored form."""
+    return None if value is None else _encoder(tp)(value)
 
 
 def from_db(tp: Any, value: Any) -> Any:
     """One stored value as the entity's field value."""
-    if value is None:
-        return None
-    inner, _ = base_type(tp)
-    if is_json(inner):
-        return decode_value(inner, json.loads(value))
-    if inner is UUID:
-        return UUID(value)
-    if inner is Decimal:
-        return Decimal(value)
-    if inner is datetime:
-        return datetime.fromisoformat(value).astimezone(UTC)
-    if inner is date:
-        return date.fromisoformat(value)
-    if inner is bool:
-        return bool(value)
-    if isinstance(inner, type) and issubclass(inner, enum.Enum):
-        return inner(value)
-    return value
+    return None if value is None else _decoder(tp)(value)
 
 
 def decode_value(tp: Any, data: Any) -> Any:
@@ -104,31 +114,42 @@ def decode_value(tp: Any, data: Any) -> Any:
     return _decode(tp, data, "$")
 
 
+@functools.cache
+def _plan(
+    cls: type,
+) -> tuple[tuple[tuple[str, Callable[[Any], Any], Callable[[Any], Any]], ...], tuple[str, ...]]:
+    """Per class, once: (scalar fields with their encoder/decoder, child-list fields)."""
+    scalars = []
+    children = []
+    for f in dataclasses.fields(cls):
+        tp = hints(cls)[f.name]
+        if child_type(tp) is not None:
+            children.append(f.name)
+        else:
+            scalars.append((f.name, _encoder(tp), _decoder(tp)))
+    return tuple(scalars), tuple(children)
+
+
 def entity_to_row(entity: Any) -> dict[str, Any]:
     """Column values of an entity's own fields (child lists excluded)."""
-    cls = type(entity)
+    scalars, _ = _plan(type(entity))
     row: dict[str, Any] = {}
-    for name, tp in hints(cls).items():
-        if name in _field_names(cls) and child_type(tp) is None:
-            row[name] = to_db(tp, getattr(entity, name))
+    for name, enc, _dec in scalars:
+        value = getattr(entity, name)
+        row[name] = None if value is None else enc(value)
     return row
 
 
 def entity_from_row(cls: type, row: Mapping[str, Any], children: Mapping[str, list[Any]]) -> Any:
     """Build an entity from its row and already-built child lists."""
+    scalars, child_fields = _plan(cls)
     kwargs: dict[str, Any] = {}
-    for name in _field_names(cls):
-        tp = hints(cls)[name]
-        if child_type(tp) is not None:
-            kwargs[name] = children.get(name, [])
-        else:
-            kwargs[name] = from_db(tp, row[name])
+    for name, _enc, dec in scalars:
+        value = row[name]
+        kwargs[name] = None if value is None else dec(value)
+    for name in child_fields:
+        kwargs[name] = children.get(name, [])
     return cls(**kwargs)
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def entity_to_json(entity: Any) -> str:

@@ -7,11 +7,11 @@ uses that to avoid clobbering rows that still have pending operations).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import Connection, delete, func, select, update
-from sqlalchemy.dialects.sqlite import insert
 
 from jeweltrak_core.appraisals.entities import Appraisal
 from jeweltrak_core.inventory.entities import Piece
@@ -41,6 +41,59 @@ _CONTACT_OWNED: tuple[type, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class _Statements:
+    """Driver-level SQL for one entity table, built once: the hot path skips compiling."""
+
+    columns: tuple[str, ...]
+    select_one: str
+    upsert: str
+    child_columns: dict[str, tuple[str, ...]]
+    select_children: dict[str, str]
+    delete_children: dict[str, str]
+    insert_children: dict[str, str]
+
+
+_STATEMENTS: dict[str, _Statements] = {}
+
+
+def _sql(et: EntityTable) -> _Statements:
+    found = _STATEMENTS.get(et.table.name)
+    if found is None:
+        found = _STATEMENTS[et.table.name] = _build_statements(et)
+    return found
+
+
+def _build_statements(et: EntityTable) -> _Statements:
+    name = et.table.name
+    columns = tuple(c.name for c in et.table.columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    child_columns: dict[str, tuple[str, ...]] = {}
+    select_children, delete_children, insert_children = {}, {}, {}
+    for field, child in et.children.items():
+        cols = tuple(c.name for c in child.table.columns)
+        child_columns[field] = cols
+        table, parent = child.table.name, child.parent_column
+        select_children[field] = f"SELECT * FROM {table} WHERE {parent} = ? ORDER BY seq"
+        delete_children[field] = f"DELETE FROM {table} WHERE {parent} = ?"
+        insert_children[field] = (
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        )
+    return _Statements(
+        columns=columns,
+        select_one=f"SELECT * FROM {name} WHERE id = ?",
+        upsert=(
+            f"INSERT INTO {name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}"
+        ),
+        child_columns=child_columns,
+        select_children=select_children,
+        delete_children=delete_children,
+        insert_children=insert_children,
+    )
+
+
 class SqliteRepository:
     """Reads and writes core entities through one open connection (inside a transaction)."""
 
@@ -51,62 +104,54 @@ class SqliteRepository:
     # --- generic ------------------------------------------------------------------------
     def get(self, kind: type[E], entity_id: UUID) -> E | None:
         """The entity with its children, or None."""
-        et = table_of(kind)
-        row = (
-            self.conn.execute(select(et.table).where(et.table.c.id == str(entity_id)))
-            .mappings()
-            .first()
-        )
-        return None if row is None else self._build(et, row)
+        sql = _sql(table_of(kind))
+        cursor = self.conn.exec_driver_sql(sql.select_one, (str(entity_id),))
+        row = cursor.mappings().first()
+        return None if row is None else self._build(table_of(kind), row)
 
     def _build(self, et: EntityTable, row: Any) -> Any:
         children: dict[str, list[Any]] = {}
+        sql = _sql(et)
         for name, child in et.children.items():
-            rows = self.conn.execute(
-                select(child.table)
-                .where(child.table.c[child.parent_column] == row["id"])
-                .order_by(child.table.c.seq)
-            ).mappings()
+            rows = self.conn.exec_driver_sql(sql.select_children[name], (row["id"],)).mappings()
             children[name] = [entity_from_row(child.entity, r, {}) for r in rows]
         return entity_from_row(et.entity, row, children)
 
     def put(self, entity: object) -> None:
         """Upsert the root row, replace the child rows."""
         et = table_of(type(entity))
+        sql = _sql(et)
         values = entity_to_row(entity)
         for column, compute in et.computed.items():
             values[column] = compute(entity)
-        stmt = insert(et.table).values(values)
-        self.conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[et.table.c.id],
-                set_={k: stmt.excluded[k] for k in values if k != "id"},
-            )
-        )
+        self.conn.exec_driver_sql(sql.upsert, tuple(values[c] for c in sql.columns))
+        parent_id = values["id"]
         for name, child in et.children.items():
-            parent_id = values["id"]
-            self.conn.execute(
-                delete(child.table).where(child.table.c[child.parent_column] == parent_id)
-            )
+            self.conn.exec_driver_sql(sql.delete_children[name], (parent_id,))
             rows = []
             for seq, item in enumerate(getattr(entity, name)):
                 child_row = entity_to_row(item)
                 child_row[child.parent_column] = parent_id
                 child_row["seq"] = seq
-                rows.append(child_row)
+                rows.append(tuple(child_row[c] for c in sql.child_columns[name]))
             if rows:
-                self.conn.execute(insert(child.table), rows)
-        self.touched.append(f"{et.table.name}:{values['id']}")
+                self.conn.exec_driver_sql(sql.insert_children[name], rows)
+        self.touched.append(f"{et.table.name}:{parent_id}")
 
     def delete(self, kind: type[Any], entity_id: UUID) -> None:
         """Remove the row (children cascade); the outbox op is the tombstone."""
         et = table_of(kind)
-        for child in et.children.values():
-            self.conn.execute(
-                delete(child.table).where(child.table.c[child.parent_column] == str(entity_id))
-            )
+        sql = _sql(et)
+        for name in et.children:
+            self.conn.exec_driver_sql(sql.delete_children[name], (str(entity_id),))
         self.conn.execute(delete(et.table).where(et.table.c.id == str(entity_id)))
         self.touched.append(f"{et.table.name}:{entity_id}")
+
+    def query(self, kind: type[E], sql: str, params: tuple[Any, ...] = ()) -> list[E]:
+        """Entities from a driver-level ``SELECT * FROM <table> ...`` (hot paths)."""
+        et = table_of(kind)
+        rows = self.conn.exec_driver_sql(sql, params).mappings().all()
+        return [self._build(et, row) for row in rows]
 
     def list(
         self,

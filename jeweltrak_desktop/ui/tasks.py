@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from jeweltrak_core.errors import JewelTrakError
@@ -134,15 +135,20 @@ class Op(Generic[T]):
         # A window closed while its op ran: its widgets no longer exist to be updated.
         return self._parent is not None and not shiboken6.isValid(self._parent)
 
+    def _release(self) -> None:
+        # Dropping the last reference now would delete the relay inside its own slot call;
+        # let the event loop finish delivering first.
+        QTimer.singleShot(0, partial(_in_flight.discard, self))
+
     def _deliver_success(self, result: object) -> None:
-        _in_flight.discard(self)
+        self._release()
         if self._parent_gone():
             return
         if self._on_success is not None:
             self._on_success(result)  # type: ignore[arg-type]  # fn's result, typed T
 
     def _deliver_failure(self, exc: BaseException) -> None:
-        _in_flight.discard(self)
+        self._release()
         if not isinstance(exc, JewelTrakError):
             log.error("background operation failed", exc_info=exc)
         if self._parent_gone():

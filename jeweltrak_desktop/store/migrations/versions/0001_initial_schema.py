@@ -576,6 +576,8 @@ def _fts(table: str, columns: list[str]) -> list[str]:
     new = ", ".join(f"new.{c}" for c in columns)
     old = ", ".join(f"old.{c}" for c in columns)
     fts = f"{table}_fts"
+    # Upserts name every column; re-index only when an indexed column really changed.
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
     return [
         f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', "
         "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
@@ -583,7 +585,7 @@ def _fts(table: str, columns: list[str]) -> list[str]:
         f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols} ON {table} WHEN {changed} BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); "
         f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END",
     ]

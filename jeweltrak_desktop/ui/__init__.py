@@ -1,0 +1,1 @@
+"""The Qt widgets: they draw, react, and call services through ``tasks.run_op``."""
