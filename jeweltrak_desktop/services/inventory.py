@@ -6,7 +6,7 @@ import re
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, select, text
 
 from jeweltrak_core.errors import NotFound, ValidationError
 from jeweltrak_core.ids import new_id
@@ -115,7 +115,7 @@ def create_piece(
     with store.transaction() as tx:
         settings = tx.store_settings()
         tiers = price_tiers_from_cost(cost_cents, settings.multipliers)
-        prices = {
+        prices: dict[str, Any] = {
             "price1_cents": tiers.price1_cents,
             "price2_cents": tiers.price2_cents,
             "price3_cents": tiers.price3_cents,
@@ -213,7 +213,7 @@ def list_pieces(
     store: LocalStore, *, family: Family | None = None, limit: int = 200
 ) -> list[Piece]:
     """Pieces for a list view (newest first)."""
-    conditions = [_PIECES.c.deleted.is_(False)]
+    conditions: list[ColumnElement[bool]] = [_PIECES.c.deleted.is_(False)]
     if family is not None:
         conditions.append(_PIECES.c.family == family.value)
     with store.reader() as repo:

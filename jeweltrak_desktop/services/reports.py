@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -50,17 +51,13 @@ def store_overview(store: LocalStore) -> StoreOverview:
     with store.reader() as repo:
         conn = repo.conn
 
-        def count(table: object, *where: object) -> int:
-            stmt = select(func.count()).select_from(table)  # type: ignore[arg-type]
-            return int(conn.execute(stmt.where(*where)).scalar_one())  # type: ignore[arg-type]
+        def count(table: Any, *where: Any) -> int:
+            stmt = select(func.count()).select_from(table)
+            return int(conn.execute(stmt.where(*where)).scalar_one())
 
-        def grouped(column: object) -> dict[str, int]:
+        def grouped(column: Any) -> dict[str, int]:
             rows = conn.execute(
-                select(column, func.count())
-                .where(  # type: ignore[call-overload]
-                    pieces.c.deleted.is_(False)
-                )
-                .group_by(column)
+                select(column, func.count()).where(pieces.c.deleted.is_(False)).group_by(column)
             ).all()
             return {str(k): int(v) for k, v in rows}
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
 import json
 import types
 import typing
@@ -23,11 +22,15 @@ from uuid import UUID
 
 from jeweltrak_core.sync.wire import decode, encode
 
+_HINTS: dict[type, dict[str, Any]] = {}
 
-@functools.cache
+
 def hints(cls: type) -> dict[str, Any]:
-    """Resolved type hints of a dataclass."""
-    return typing.get_type_hints(cls)
+    """Resolved type hints of a dataclass (cached)."""
+    found = _HINTS.get(cls)
+    if found is None:
+        found = _HINTS[cls] = typing.get_type_hints(cls)
+    return found
 
 
 def base_type(tp: Any) -> tuple[Any, bool]:
@@ -114,11 +117,20 @@ def decode_value(tp: Any, data: Any) -> Any:
     return _decode(tp, data, "$")
 
 
-@functools.cache
+_PLANS: dict[type, Any] = {}
+
+
 def _plan(
     cls: type,
 ) -> tuple[tuple[tuple[str, Callable[[Any], Any], Callable[[Any], Any]], ...], tuple[str, ...]]:
     """Per class, once: (scalar fields with their encoder/decoder, child-list fields)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _make_plan(cls)
+    return plan  # type: ignore[no-any-return]
+
+
+def _make_plan(cls: type) -> Any:
     scalars = []
     children = []
     for f in dataclasses.fields(cls):
@@ -140,7 +152,7 @@ def entity_to_row(entity: Any) -> dict[str, Any]:
     return row
 
 
-def entity_from_row(cls: type, row: Mapping[str, Any], children: Mapping[str, list[Any]]) -> Any:
+def entity_from_row(cls: type, row: Any, children: Mapping[str, list[Any]]) -> Any:
     """Build an entity from its row and already-built child lists."""
     scalars, child_fields = _plan(cls)
     kwargs: dict[str, Any] = {}

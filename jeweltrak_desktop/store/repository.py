@@ -7,6 +7,7 @@ uses that to avoid clobbering rows that still have pending operations).
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -198,7 +199,7 @@ class SqliteRepository:
         invoice_id: UUID | None = None,
         refund_of_id: UUID | None = None,
         drawer_session_id: UUID | None = None,
-    ) -> list[Payment]:
+    ) -> builtins.list[Payment]:
         """Payments by invoice, original payment or drawer session."""
         table = table_of(Payment).table
         conditions = []

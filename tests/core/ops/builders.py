@@ -101,11 +101,21 @@ def draft(lines: list[InvoiceLine], **fields: Any) -> InvoiceDraft:
     return InvoiceDraft(lines=lines, **fields)
 
 
+#: Keyword arguments of ``run`` (the op envelope), as opposed to fields of a payload.
+_ENVELOPE = ("version", "device_id", "user_id", "base_version", "client_ts", "seq")
+
+
+def envelope(fields: dict[str, Any]) -> dict[str, Any]:
+    """Pop the ``run`` keywords out of ``fields``."""
+    return {k: fields.pop(k) for k in _ENVELOPE if k in fields}
+
+
 def save_invoice(repo: MemoryRepository, lines: list[InvoiceLine],
                  authority: Authority = LOCAL, **fields: Any) -> Invoice:
     """Save an open invoice and return it as stored."""
+    kw = envelope(fields)
     d = draft(lines, **fields)
-    assert run(repo, SaveInvoice(invoice=d), authority).status == "applied"
+    assert run(repo, SaveInvoice(invoice=d), authority, **kw).status == "applied"
     return get_invoice(repo, d.id)
 
 
@@ -127,8 +137,9 @@ def finalize(repo: MemoryRepository, invoice_id: UUID, authority: Authority = LO
 def sell(repo: MemoryRepository, lines: list[InvoiceLine], authority: Authority = LOCAL,
          **fields: Any) -> Invoice:
     """Save and finalize an invoice; return it as stored."""
-    invoice = save_invoice(repo, lines, authority, **fields)
-    finalize(repo, invoice.id, authority)
+    kw = envelope(fields)
+    invoice = save_invoice(repo, lines, authority, **kw, **fields)
+    finalize(repo, invoice.id, authority, **kw)
     return get_invoice(repo, invoice.id)
 
 
@@ -141,8 +152,9 @@ def pay(repo: MemoryRepository, invoice_id: UUID, amount: int, tender: Tender = 
         reference="REF-1" if tender in (Tender.WIRE, Tender.GIFT_CARD) else None,
     )
     payment_id = fields.pop("payment_id", None) or new_id()
+    kw = envelope(fields)
     run(repo, AddPayment(payment_id=payment_id, invoice_id=invoice_id, details=details,
-                         amount_cents=amount, **fields), authority)
+                         amount_cents=amount, **fields), authority, **kw)
     return payment_id
 
 
