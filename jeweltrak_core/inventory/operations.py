@@ -39,6 +39,9 @@ def insert_piece(ctx: ApplyContext, piece: Piece) -> None:
         raise Duplicate("This piece was already created.", id=str(piece.id))
     check_unique_codes(ctx.repo, piece)
     piece.status = available_status(piece.consigned)
+    # Stock movements come only from operations; a new piece starts with none.
+    piece.qty_adjustments = piece.qty_invoiced = piece.qty_on_memo = 0
+    piece.qty_returned_to_vendor = piece.qty_scrapped = 0
     piece.created_at = piece.updated_at = ctx.now
     piece.version = ctx.version
     ctx.repo.put(piece)
@@ -144,6 +147,8 @@ class CountStock(OpPayload):
         piece.updated_at = ctx.now
         piece.version = ctx.version
         ctx.repo.put(piece)
+        if piece.ledger.is_negative:
+            return Outcome.conflict(f"{piece.stock_id} now shows negative stock.")
         return APPLIED
 
 

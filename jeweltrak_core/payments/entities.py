@@ -27,6 +27,8 @@ class Payment:
     refund_of_id: UUID | None = None
     refund_reason: RefundReason | None = None
     change_given_cents: int = 0
+    #: Part of the amount that became store credit (an overpayment); not refundable again.
+    credited_cents: int = 0
     check_number: str | None = None
     reference: str | None = None
     card_brand: str | None = None

@@ -69,7 +69,7 @@ def _credit(ctx: ApplyContext, contact: Contact, amount: int, reason: str, *,
     contact.version = ctx.version
     ctx.repo.put(contact)
     ctx.repo.put(StoreCreditEntry(
-        id=uuid5(payment.id, "store-credit"), contact_id=contact.id, amount_cents=amount,
+        id=uuid5(payment.id, f"store-credit:{reason}"), contact_id=contact.id, amount_cents=amount,
         reason=reason, invoice_id=invoice_id, payment_id=payment.id, created_at=ctx.now,
         version=ctx.version,
     ))
@@ -131,8 +131,18 @@ class AddPayment(OpPayload):
             return self._pay_out(ctx, invoice, contact)
         applied, change, overpay = self.amount_cents, 0, 0
         if self.details.tender is Tender.CASH:
-            applied, change = cash_change_due(invoice.balance_cents, self.handed_cents
-                                              or self.amount_cents)
+            handed = self.amount_cents if self.handed_cents is None else self.handed_cents
+            if handed < self.amount_cents:
+                raise ValidationError(
+                    f"Only {format_money(handed)} was handed over for a "
+                    f"{format_money(self.amount_cents)} cash payment.", field="handed")
+            applied, _ = cash_change_due(invoice.balance_cents, self.amount_cents)
+            change = handed - applied
+        elif self.details.tender is Tender.STORE_CREDIT and self.amount_cents > max(
+                invoice.balance_cents, 0):
+            raise ValidationError(
+                f"Store credit can pay at most the {format_money(max(invoice.balance_cents, 0))}"
+                " balance.", field="amount")
         else:
             overpay = check_payment_amount(invoice.balance_cents, self.amount_cents,
                                            self.details.tender)
@@ -155,6 +165,7 @@ class AddPayment(OpPayload):
                     "keep it as credit on account, or take less."
                 )
             _credit(ctx, contact, overpay, "Overpayment", payment=payment, invoice_id=invoice.id)
+            payment.credited_cents = overpay
         invoice.paid_cents += applied - overpay
         outcome = self._finalize_on_card(ctx, invoice)
         invoice.version = ctx.version
@@ -231,8 +242,9 @@ class RefundPayment(OpPayload):
         if original.amount_cents <= 0 or original.refund_of_id is not None:
             raise ValidationError("Only a payment that was taken can be refunded.")
         earlier = ctx.repo.payments_for(refund_of_id=original.id)
-        amount = check_refund(original.amount_cents, [-p.amount_cents for p in earlier],
-                              self.amount_cents)
+        # What became store credit on an overpayment is not refundable a second time.
+        amount = check_refund(original.amount_cents - original.credited_cents,
+                              [-p.amount_cents for p in earlier], self.amount_cents)
         details = self.details or TenderDetails(
             tender=original.tender, card_brand=original.card_brand,
             card_last4=original.card_last4, stripe_charge_id=original.stripe_charge_id,
@@ -258,7 +270,9 @@ class RefundPayment(OpPayload):
             invoice.refunded_cents += amount
             invoice.version = ctx.version
             ctx.repo.put(invoice)
-        if original.deposit_id is not None:
+        if original.deposit_id is not None and original.tender is not Tender.DEPOSIT:
+            # Refunding the money taken as a deposit shrinks the deposit; refunding a sale
+            # paid from a deposit pays the customer back and leaves the deposit applied.
             deposit = require(ctx.repo, Deposit, original.deposit_id, "deposit")
             if amount > deposit.remaining_cents:
                 raise ValidationError("That part of the deposit was already applied to a sale.")
@@ -305,7 +319,11 @@ class TakeDeposit(OpPayload):
         _check_drawer(ctx, self.drawer_session_id)
         change = 0
         if self.details.tender is Tender.CASH and self.handed_cents is not None:
-            _, change = cash_change_due(self.amount_cents, self.handed_cents)
+            if self.handed_cents < self.amount_cents:
+                raise ValidationError(
+                    f"Only {format_money(self.handed_cents)} was handed over for a "
+                    f"{format_money(self.amount_cents)} deposit.", field="handed")
+            change = self.handed_cents - self.amount_cents
         ctx.repo.put(Deposit(
             id=self.deposit_id, store_id=ctx.op.store_id, contact_id=self.contact_id,
             amount_cents=self.amount_cents, work_order_id=self.work_order_id, note=self.note,

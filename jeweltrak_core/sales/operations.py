@@ -71,6 +71,18 @@ def _check_line(ctx: ApplyContext, line: InvoiceLine) -> None:
             )
 
 
+def _check_memo_link(line: InvoiceLine, converted: InvoiceLine | None) -> None:
+    """Memo links come only from convert_memo_to_invoice; a draft cannot invent or move one."""
+    if line.memo_id is None and line.memo_line_id is None:
+        if converted is not None:
+            raise ValidationError("A line converted from a memo keeps its memo.")
+        return
+    if converted is None or (converted.memo_id, converted.memo_line_id, converted.piece_id) != (
+        line.memo_id, line.memo_line_id, line.piece_id
+    ):
+        raise ValidationError("Convert the memo to put a memo piece on an invoice.")
+
+
 def check_number(repo: Repository, kind: type[object], number: str, doc_id: UUID) -> None:
     """Document numbers are unique per store, whatever workstation made them."""
     if not number.strip() or len(number) > 32:
@@ -138,6 +150,7 @@ class SaveInvoice(OpPayload):
         kept = {ln.id: ln for ln in invoice.lines if ln.memo_line_id is not None}
         for line in draft.lines:
             line.committed = False  # only finalizing commits stock; never trusted from input
+            _check_memo_link(line, kept.get(line.id))
             _check_line(ctx, line)
         for line_id in kept.keys() - {ln.id for ln in draft.lines}:
             raise ValidationError(

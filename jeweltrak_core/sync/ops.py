@@ -208,5 +208,6 @@ class _Envelope:
 def apply_operation(op: Operation, ctx_repo: Repository, *, authority: Authority,
                     version: int = 0) -> Outcome:
     """Apply one operation through its payload's rules."""
+    op.payload.validate()
     ctx = ApplyContext(repo=ctx_repo, authority=authority, op=op, version=version)
     return op.payload.apply(ctx)

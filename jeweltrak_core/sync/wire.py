@@ -148,6 +148,8 @@ def _decode_scalar(tp: Any, data: Any, path: str) -> Any:
 
 
 def _decode(tp: Any, data: Any, path: str) -> Any:
+    if tp is Any:
+        return data
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
         args = get_args(tp)

@@ -204,6 +204,8 @@ class UpdateWorkOrder(OpPayload):
             require_cents(getattr(order, name), name, allow_negative=False)
         if not order.item_description.strip():
             raise ValidationError("Describe the item being repaired.")
+        if not 0 <= order.warranty_days <= 3650:
+            raise ValidationError("Warranty days must be between 0 and 3650.")
         order.version = ctx.version
         ctx.repo.put(order)
         return APPLIED

@@ -38,8 +38,13 @@ def take_payment(
     reference: str | None = None,
     deposit_id: UUID | None = None,
 ) -> Payment:
-    """Record a tender on an invoice (cash may be handed over with change due)."""
+    """Record a tender on an invoice (cash may be handed over with change due).
+
+    A negative amount pays money out to the customer and needs the refund permission.
+    """
     store.actor.require(Permission.SELL)
+    if isinstance(amount_cents, int) and amount_cents < 0:
+        store.actor.require(Permission.REFUND)
     with store.transaction() as tx:
         payment_id = new_id()
         tx.apply(
@@ -103,9 +108,12 @@ def refund_payment(
     store.actor.require(Permission.REFUND)
     with store.transaction() as tx:
         refund_id = new_id()
-        details = (
-            TenderDetails(tender=tender, check_number=check_number) if tender is not None else None
-        )
+        details = None
+        if tender is not None or check_number is not None:
+            original = tx.repo.get(Payment, payment_id)
+            if original is None:
+                raise NotFound("That payment was not found.")
+            details = TenderDetails(tender=tender or original.tender, check_number=check_number)
         tx.apply(
             RefundPayment(
                 refund_id=refund_id,

@@ -8,6 +8,13 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 
+def _on_connect_no_fk(dbapi_conn: Any, record: Any) -> None:
+    _on_connect(dbapi_conn, record)
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.close()
+
+
 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy's BEGIN come from us (see _on_begin), not from pysqlite's guesswork.
     dbapi_conn.isolation_level = None
@@ -30,9 +37,13 @@ def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def open_engine(path: Path | str) -> Engine:
-    """An engine on the database file, configured for durable single-writer use."""
+def open_engine(path: Path | str, *, foreign_keys: bool = True) -> Engine:
+    """An engine on the database file, configured for durable single-writer use.
+
+    ``foreign_keys=False`` is for migrations only: SQLite rebuilds a table by copy and
+    rename, which with foreign keys on would cascade-delete the child rows.
+    """
     engine = create_engine(f"sqlite:///{path}", future=True)
-    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "connect", _on_connect if foreign_keys else _on_connect_no_fk)
     event.listen(engine, "begin", _on_begin)
     return engine

@@ -85,9 +85,19 @@ def migrate(path: Path, engine: Engine | None = None) -> MigrationResult:
             backup = backup_database(path, before)
             log.info("backed up %s to %s before migrating %s → %s", path, backup, before, head)
         cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        # Upgrade on a connection with foreign keys off (table rebuilds must not cascade),
+        # then prove the result is consistent before committing.
+        upgrade_engine = open_engine(path, foreign_keys=False)
+        try:
+            with upgrade_engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            upgrade_engine.dispose()
+        engine.dispose()  # pooled connections must see the new schema
         return MigrationResult(before, head, backup)
     finally:
         if own:

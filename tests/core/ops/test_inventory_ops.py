@@ -107,7 +107,6 @@ def test_create_piece_for_another_store_is_refused(repo: MemoryRepository) -> No
            match="another store")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: create_piece keeps stock counters sent by the client")
 def test_create_piece_does_not_trust_stock_counters_from_the_client(
         repo: MemoryRepository) -> None:
     # A new chain that claims 4 were already invoiced and 2 are on memo. Counters move only
@@ -139,8 +138,6 @@ def test_update_piece_cost_edit_does_not_reprice(repo: MemoryRepository) -> None
     assert s.version == 3
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: wire decode refuses null inside dict[str, Any] "
-                   "patches, so no patch can clear an optional field")
 def test_update_piece_can_clear_an_optional_field(repo: MemoryRepository) -> None:
     p = create_piece(repo, location="Case 3", notes="Estate piece")
     run(repo, UpdatePiece(piece_id=p.id, changes={"location": None, "notes": None}))
@@ -245,7 +242,6 @@ def test_count_refusals(repo: MemoryRepository) -> None:
     refuse(repo, CountStock(piece_id=new_id(), observed=1, expected_seen=1), NotFound)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: count_stock never flags negative stock")
 def test_count_that_leaves_negative_stock_is_flagged(repo: MemoryRepository) -> None:
     chain = create_chain(repo, purchased=5)
     count = CountStock(piece_id=chain.id, observed=0, expected_seen=5)

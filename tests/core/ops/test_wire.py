@@ -57,8 +57,8 @@ from jeweltrak_core.sales.operations import (
 from jeweltrak_core.store.operations import ResolveOversell
 from jeweltrak_core.sync.ops import (
     SCHEMA_VERSION,
-    OpPayload,
     Operation,
+    OpPayload,
     apply_operation,
     op_types,
 )
@@ -321,9 +321,6 @@ def test_decode_entity_field_by_field() -> None:
     assert info.value.details["path"] == "contact.phones"
 
 
-@pytest.mark.xfail(strict=True, raises=ValidationError,
-                   reason="BUG: wire._decode refuses null for Any (checked before the Any "
-                          "case), so dict[str, Any] patches cannot clear a field")
 def test_a_patch_may_set_a_field_to_null() -> None:
     data = wire(UpdatePiece(piece_id=_ID(), changes={"location": None}))
     op = Operation.from_wire(data)
@@ -331,9 +328,6 @@ def test_a_patch_may_set_a_field_to_null() -> None:
                                      changes={"location": None})
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: apply_operation does not call payload.validate(), "
-                                       "so an op built in-process skips the shape checks "
-                                       "that from_wire enforces")
 def test_apply_operation_runs_the_payload_checks() -> None:
     repo = MemoryRepository()
     chain = create_chain(repo, purchased=5)

@@ -256,7 +256,6 @@ def test_finished_job_cannot_be_edited(repo: MemoryRepository) -> None:
     refuse(repo, UpdateWorkOrder(work_order_id=new_id(), changes={"price_cents": 1}), NotFound)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: update_work_order accepts negative warranty days")
 def test_update_work_order_refuses_negative_warranty_days(repo: MemoryRepository) -> None:
     ada = create_contact(repo)
     op = open_op(ada.id)

@@ -66,7 +66,9 @@ def test_duplicates_are_found_and_merge_moves_all_history(
 ) -> None:
     keep = make_contact()
     duplicate = make_contact(phones=["941.555.0123"], emails=["ana@work.example.com"])
-    unrelated = make_contact(first_name="Wei", last_name="Chen", phones=["(305) 555-7777"])
+    unrelated = make_contact(
+        first_name="Wei", last_name="Chen", phones=["(305) 555-7777"], emails=["wei@example.com"]
+    )
     pairs = contacts.find_duplicates(store)
     assert [(p.first.id, p.second.id, p.reason) for p in pairs] == [
         (keep.id, duplicate.id, "same name and phone")

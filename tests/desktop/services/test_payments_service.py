@@ -259,11 +259,6 @@ def test_refused_payments_write_nothing(
 # --- bugs ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: AddPayment (core payments/operations.py) ignores amount_cents for cash when "
-    "handed_cents is given: it applies min(handed, balance) and records no change",
-)
 def test_partial_cash_payment_applies_the_amount_and_gives_change_from_what_was_handed(
     store: LocalStore, three_pieces: list[Piece]
 ) -> None:
@@ -276,12 +271,6 @@ def test_partial_cash_payment_applies_the_amount_and_gives_change_from_what_was_
     assert payment.change_given_cents == 2_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: paying with store credit beyond the balance writes two StoreCreditEntry rows "
-    "with the same id uuid5(payment.id, 'store-credit'); the overpayment entry overwrites the "
-    "'Used on a sale' entry, so the ledger no longer adds up to the contact's balance",
-)
 def test_store_credit_ledger_adds_up_after_paying_more_than_owed_with_credit(
     store: LocalStore, three_pieces: list[Piece], customer: Contact
 ) -> None:
@@ -294,7 +283,9 @@ def test_store_credit_ledger_adds_up_after_paying_more_than_owed_with_credit(
         store, service.id, kind=LineKind.SERVICE, description="Rhodium plating", price_cents=5_000
     )
     assert service.balance_cents == 5_350
-    payments.take_payment(store, service.id, tender=Tender.STORE_CREDIT, amount_cents=10_000)
+    with pytest.raises(ValidationError, match="at most"):
+        payments.take_payment(store, service.id, tender=Tender.STORE_CREDIT, amount_cents=10_000)
+    payments.take_payment(store, service.id, tender=Tender.STORE_CREDIT, amount_cents=5_350)
 
     balance = contacts.get_contact(store, customer.id).store_credit_cents
     assert balance == 29_000 - 5_350
@@ -306,12 +297,6 @@ def test_store_credit_ledger_adds_up_after_paying_more_than_owed_with_credit(
     assert ledger == balance
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: payments.refund_payment drops check_number unless tender is also passed, so "
-    "refunding a check payment 'the way it came' with the refund check's number is refused "
-    "with 'Enter the check number.'",
-)
 def test_check_refund_back_the_way_it_came_keeps_the_given_check_number(
     store: LocalStore, three_pieces: list[Piece]
 ) -> None:

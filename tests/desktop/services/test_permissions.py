@@ -132,11 +132,6 @@ def test_a_user_without_permissions_cannot_create_anything(
     assert_refused(store, PermissionDenied, payments.close_drawer, store, {"cash": 0})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: payments.take_payment only requires SELL; with a negative amount it pays money "
-    "out (AddPayment._pay_out) and so bypasses the REFUND check that pay_out makes",
-)
 def test_seller_cannot_pay_money_out_through_take_payment(
     store: LocalStore, counter: dict
 ) -> None:

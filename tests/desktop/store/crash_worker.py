@@ -1,9 +1,9 @@
 """The process the crash test kills: it sells pieces as fast as it can, through the services.
 
-One *life* opens the store, finishes whatever sale the previous life was killed in the middle
-of, then loops — new invoice, 1–3 pieces by StockID, payment, finalize — until it is killed
-with SIGKILL. It never exits on its own: an exit status other than SIGKILL means a life
-failed, and its traceback is on stderr.
+One *life* opens the store, warms up, says it is ready, finishes whatever sale the previous
+life was killed in the middle of, then loops — new invoice, 1–3 pieces by StockID, payment,
+finalize — until it is killed with SIGKILL. It never exits on its own: an exit status other
+than SIGKILL means a life failed, and its traceback is on stderr.
 
     python crash_worker.py DB                  one life in this interpreter
     python crash_worker.py DB --fork-server    import once, then fork one life per "fork"
@@ -11,7 +11,10 @@ failed, and its traceback is on stderr.
                                                milliseconds instead of a second of imports)
 
 The only output is one ``ready <pid>`` line per life once its store is open, so the parent
-can time its kill from the moment the life starts writing (not from interpreter start-up).
+can time its kill from the moment the life starts writing (not from start-up). A till runs
+for hours, so a real crash hits warm code: a life warms up before it says it is ready (one
+sale in a transaction that is rolled back) — otherwise its first statements, slower than
+most kill windows, would absorb most kills.
 Every process asks the kernel to SIGKILL it when its parent dies, so no life can outlive
 the test even if pytest itself is killed.
 """
@@ -25,6 +28,7 @@ import os
 import random
 import signal
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -32,9 +36,13 @@ from typing import NoReturn
 
 from sqlalchemy import text
 
+from jeweltrak_core.ids import new_id
+from jeweltrak_core.payments.operations import AddPayment, TenderDetails
 from jeweltrak_core.payments.rules import Tender
-from jeweltrak_core.sales.entities import Invoice
+from jeweltrak_core.sales.entities import Invoice, InvoiceLine
 from jeweltrak_core.sales.invoice_state import InvoiceStatus
+from jeweltrak_core.sales.operations import FinalizeInvoice, InvoiceDraft, SaveInvoice
+from jeweltrak_core.sales.tax import LineKind
 from jeweltrak_desktop.services import payments, sales
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.store.schema import table_of
@@ -78,35 +86,92 @@ def settle(store: LocalStore, invoice: Invoice, rng: random.Random) -> None:
     sales.finalize_invoice(store, invoice.id)
 
 
-def finish_interrupted_sales(store: LocalStore, rng: random.Random) -> None:
-    """What a clerk does after a crash: drop empty drafts, complete the others."""
+def finish_interrupted_sales(store: LocalStore, stock: list[str], rng: random.Random) -> None:
+    """What a clerk does after a crash: complete the drafts (or drop some empty ones)."""
     with store.reader() as repo:
         drafts = repo.list(
             Invoice, _INVOICES.c.status == InvoiceStatus.OPEN.value, order_by=_INVOICES.c.number
         )
     for draft in drafts:
-        if draft.lines:
-            settle(store, draft, rng)
-        else:
+        if not draft.lines and rng.random() < 0.3:
             sales.delete_invoice(store, draft.id)
+        else:
+            sell(store, draft, stock, rng)
+
+
+def sell(store: LocalStore, invoice: Invoice, stock: list[str], rng: random.Random) -> None:
+    """Scan 1–3 pieces onto the invoice (unless it has some already), take payment, finalize."""
+    if not invoice.lines:
+        for _ in range(rng.randint(1, 3)):
+            if stock:
+                invoice = sales.add_piece(store, invoice.id, stock.pop())
+    if invoice.lines:
+        settle(store, invoice, rng)
+
+
+class _RolledBack(Exception):
+    """Ends the warm-up transaction."""
+
+
+def warm_up(store: LocalStore, stock_id: str) -> None:
+    """Sell a piece in a transaction that is rolled back: warm code, nothing written."""
+    try:
+        with store.transaction() as tx:
+            piece = tx.repo.piece_by_stock_id(stock_id)
+            assert piece is not None
+            line = InvoiceLine(
+                id=new_id(),
+                kind=LineKind.PIECE,
+                description="warm-up",
+                unit_price_cents=piece.retail_cents,
+                piece_id=piece.id,
+            )
+            draft = InvoiceDraft(id=new_id(), number=tx.next_number("invoice"), lines=[line])
+            tx.apply(SaveInvoice(invoice=draft))
+            invoice = tx.repo.get(Invoice, draft.id)
+            assert invoice is not None
+            tx.apply(
+                AddPayment(
+                    payment_id=new_id(),
+                    invoice_id=invoice.id,
+                    amount_cents=invoice.balance_cents,
+                    details=TenderDetails(tender=Tender.CHECK, check_number="1001"),
+                )
+            )
+            tx.apply(
+                FinalizeInvoice(invoice_id=invoice.id, expected_total_cents=invoice.total_cents)
+            )
+            raise _RolledBack
+    except _RolledBack:
+        pass
+
+
+def warm_up_imports() -> None:
+    """Warm up once on a scratch store: lazy imports and per-class caches are then ready in
+    every process forked afterwards, which opens its store faster."""
+    from jeweltrak_desktop.demo import build_demo_store
+
+    with tempfile.TemporaryDirectory() as scratch:
+        store = build_demo_store(Path(scratch) / "warm.db", pieces=2, contacts=1, history=False)
+        try:
+            warm_up(store, "D100001")
+        finally:
+            store.close()
 
 
 def live(db_path: Path) -> NoReturn:
     """One life: open the store and sell until killed."""
     store = LocalStore(db_path)
-    store.identity  # noqa: B018 - reads the device row: the store is fully open
-    os.write(1, f"ready {os.getpid()}\n".encode())
     rng = random.Random(int.from_bytes(os.urandom(8), "big"))
-    finish_interrupted_sales(store, rng)
     with store.reader() as repo:
         stock = list(repo.conn.execute(_FREE_STOCK).scalars())
     rng.shuffle(stock)
+    if stock:
+        warm_up(store, stock[-1])
+    os.write(1, f"ready {os.getpid()}\n".encode())
+    finish_interrupted_sales(store, stock, rng)
     while stock:
-        invoice = sales.new_invoice(store)
-        for _ in range(rng.randint(1, 3)):
-            if stock:
-                invoice = sales.add_piece(store, invoice.id, stock.pop())
-        settle(store, invoice, rng)
+        sell(store, sales.new_invoice(store), stock, rng)
     while True:  # sold out: wait for the kill
         time.sleep(3600)
 
@@ -124,6 +189,7 @@ def _life_in_child(db_path: Path, server_pid: int) -> NoReturn:
 def serve(db_path: Path) -> None:
     """Fork a life per ``fork`` line; ``reap PID`` waits for it and reports its status."""
     server_pid = os.getpid()
+    warm_up_imports()
     for line in sys.stdin:
         command, _, arg = line.strip().partition(" ")
         if command == "fork":

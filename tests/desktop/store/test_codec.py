@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import json
 import types
 import typing
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -16,10 +15,11 @@ from uuid import UUID, uuid4
 import pytest
 
 from jeweltrak_desktop.store.db import open_engine
+from jeweltrak_desktop.store.migrate import migrate
 from jeweltrak_desktop.store.repository import SqliteRepository
-from jeweltrak_desktop.store.schema import ENTITY_TABLES, metadata
+from jeweltrak_desktop.store.schema import ENTITY_TABLES
 
-from .conftest import query
+from .conftest import query, stored_type_problems
 
 #: Not UTC, not a whole hour, on a DST-change night: the value must come back as UTC.
 NEWFOUNDLAND = timezone(timedelta(hours=-2, minutes=-30))
@@ -85,11 +85,18 @@ def datetimes(value: Any) -> list[datetime]:
 ROOTS = sorted(ENTITY_TABLES, key=lambda cls: cls.__name__)
 
 
-@pytest.fixture
-def stored(head_db: Path) -> dict[type, Any]:
+@pytest.fixture(scope="module")
+def stored_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding one entity of every root type (see ``stored``)."""
+    return tmp_path_factory.mktemp("codec") / "store.db"
+
+
+@pytest.fixture(scope="module")
+def stored(stored_db: Path) -> dict[type, Any]:
     """One entity of every root type, written through the repository and committed."""
+    migrate(stored_db)
     entities = {cls: build(cls) for cls in ROOTS}
-    engine = open_engine(head_db)
+    engine = open_engine(stored_db)
     try:
         with engine.begin() as conn:
             repo = SqliteRepository(conn)
@@ -102,10 +109,10 @@ def stored(head_db: Path) -> dict[type, Any]:
 
 @pytest.mark.parametrize("cls", ROOTS, ids=[cls.__name__ for cls in ROOTS])
 def test_entity_round_trips_through_the_repository(
-    cls: type, stored: dict[type, Any], head_db: Path
+    cls: type, stored: dict[type, Any], stored_db: Path
 ) -> None:
     original = stored[cls]
-    engine = open_engine(head_db)
+    engine = open_engine(stored_db)
     try:
         with engine.connect().execution_options(read_only=True) as conn, conn.begin():
             loaded = SqliteRepository(conn).get(cls, original.id)
@@ -117,47 +124,19 @@ def test_entity_round_trips_through_the_repository(
 
 
 def test_nothing_is_stored_as_a_float_and_money_is_integer(
-    stored: dict[type, Any], head_db: Path
+    stored: dict[type, Any], stored_db: Path
 ) -> None:
-    problems = []
-    for table in metadata.tables.values():
-        declared = {
-            name: kind.upper()
-            for _, name, kind, *_ in query(head_db, f'PRAGMA table_info("{table.name}")')
-        }
-        for column in table.columns:
-            name = column.name
-            kinds = {
-                kind
-                for (kind,) in query(
-                    head_db, f'SELECT DISTINCT typeof("{name}") FROM "{table.name}"'
-                )
-            }
-            if "real" in kinds:
-                problems.append(f"{table.name}.{name} holds a float")
-            if not name.endswith("_cents"):
-                continue
-            if declared[name] == "TEXT":  # amounts by tender, as JSON: whole cents too
-                for (text,) in query(head_db, f'SELECT "{name}" FROM "{table.name}"'):
-                    amounts = json.loads(text, parse_float=_refuse_float)
-                    if not all(type(v) is int for v in amounts.values()):
-                        problems.append(f"{table.name}.{name} holds {amounts}")
-            elif "INT" not in declared[name] or not kinds <= {"integer", "null"}:
-                problems.append(f"{table.name}.{name} is {declared[name]} holding {kinds}")
-    assert problems == []
+    assert stored_type_problems(stored_db) == []
     # The samples filled every table of an entity, so the check above saw real values.
-    assert query(head_db, "SELECT count(*) FROM invoice_lines") == [(2,)]
+    assert query(stored_db, "SELECT count(*) FROM invoice_lines") == [(2,)]
 
 
-def _refuse_float(text: str) -> Any:
-    raise AssertionError(f"a float in stored JSON: {text}")
-
-
-def test_decimals_are_stored_as_exact_text(stored: dict[type, Any], head_db: Path) -> None:
+def test_decimals_are_stored_as_exact_text(stored: dict[type, Any], stored_db: Path) -> None:
     from jeweltrak_core.store.entities import Store
 
     store = stored[Store]
-    rows = query(head_db, "SELECT tax_rate, typeof(tax_rate) FROM stores WHERE id = ?",
-                 (str(store.id),))
+    rows = query(
+        stored_db, "SELECT tax_rate, typeof(tax_rate) FROM stores WHERE id = ?", (str(store.id),)
+    )
     assert rows == [(str(store.tax_rate), "text")]
     assert len(str(store.tax_rate).split(".")[1]) == 30

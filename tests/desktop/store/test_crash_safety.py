@@ -38,11 +38,7 @@ IMMEDIATE_SHARE = 0.15
 WORKER = Path(__file__).with_name("crash_worker.py")
 READY_TIMEOUT = 60.0
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not hasattr(os, "fork"), reason="needs POSIX signals and fork"),
-    pytest.mark.timeout(max(600, KILLS * (4 if SPAWN == "exec" else 1))),
-]
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs POSIX signals and fork")
 
 
 class _Lines:
@@ -170,6 +166,8 @@ def worker_lives(db: Path, log: Path, spawn: str) -> Iterator[_Lives]:
         lives.close()
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(max(600, KILLS * (4 if SPAWN == "exec" else 1)))
 def test_sales_survive_sigkill_at_any_instant(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     # Enough stock that the worker never sells out, however fast the machine.
@@ -308,3 +306,64 @@ def _check_stock(con: sqlite3.Connection) -> int:
     ).fetchall()
     assert all((status == "finalized") == bool(flag) for status, flag, _ in committed), committed
     return len(sold)
+
+
+# --- the checks themselves must catch a torn sale ------------------------------------------
+
+TORN = {
+    "finalized without its operation": (
+        "DELETE FROM outbox WHERE seq = (SELECT max(seq) FROM outbox);"
+        "UPDATE device SET last_seq = last_seq - 1;"
+    ),
+    "a gap in the outbox": "DELETE FROM outbox WHERE seq = 1;",
+    "a sold piece on no invoice": "UPDATE pieces SET status = 'sold' WHERE rowid = ("
+    "SELECT min(rowid) FROM pieces WHERE status = 'in_stock');",
+    "a sale that did not move its stock": "UPDATE pieces SET status = 'in_stock';",
+    "paid without a payment": "UPDATE invoices SET paid_cents = paid_cents + 1;",
+    "a payment without its operation": "DELETE FROM payments;",
+    "a number used without an invoice": "UPDATE number_sequences SET next_value = next_value + 1;",
+}
+
+
+@pytest.fixture(scope="module")
+def one_sale(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with one completed sale, made through the services."""
+    from jeweltrak_desktop.services import payments, sales
+
+    db = tmp_path_factory.mktemp("one_sale") / "store.db"
+    store = build_demo_store(db, pieces=10, contacts=2, history=False)
+    try:
+        invoice = sales.new_invoice(store)
+        invoice = sales.add_piece(store, invoice.id, "D100001")
+        invoice = sales.add_piece(store, invoice.id, "D100002")
+        payments.take_cash(store, invoice.id, invoice.balance_cents + 1_000)
+        sales.finalize_invoice(store, invoice.id)
+    finally:
+        store.close()
+    return db
+
+
+def test_the_checks_pass_on_a_completed_sale(one_sale: Path) -> None:
+    assert check_store(one_sale) == {
+        "invoices": 1,
+        "finalized": 1,
+        "open": 0,
+        "deleted": 0,
+        "sold": 2,
+        "ops": 5,
+    }
+
+
+@pytest.mark.parametrize("damage", TORN.values(), ids=TORN.keys())
+def test_the_checks_catch_a_torn_sale(damage: str, one_sale: Path, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    source = sqlite3.connect(one_sale)
+    target = sqlite3.connect(db)
+    try:
+        source.backup(target)
+        target.executescript(damage)
+    finally:
+        source.close()
+        target.close()
+    with pytest.raises(AssertionError):
+        check_store(db)

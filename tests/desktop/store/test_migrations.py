@@ -20,6 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Index, Integer, MetaData, exc
 
+from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.store import migrate as migrate_module
 from jeweltrak_desktop.store.db import open_engine
 from jeweltrak_desktop.store.migrate import (
@@ -30,9 +31,8 @@ from jeweltrak_desktop.store.migrate import (
     migrate,
 )
 from jeweltrak_desktop.store.schema import metadata
-from jeweltrak_desktop.services.local_store import LocalStore
 
-from .conftest import DATA, query, table_rows
+from .conftest import DATA, query, stored_type_problems, table_rows
 
 #: External-content FTS5 indexes (created by raw SQL in 0001, absent from the metadata) and
 #: the shadow tables SQLite keeps for each. Listed by name so nothing else hides among them.
@@ -54,8 +54,8 @@ def schema_differences(path: Path, target: MetaData = metadata) -> list[Any]:
                 conn,
                 opts={
                     "compare_type": True,
-                    "include_name": lambda name, kind, _parent: not (
-                        kind == "table" and name in FTS_TABLES
+                    "include_name": lambda name, kind, _parent: (
+                        not (kind == "table" and name in FTS_TABLES)
                     ),
                 },
             )
@@ -74,7 +74,7 @@ def schema_objects(path: Path) -> list[tuple[str, str, str, str]]:
 
 def test_migrated_database_has_exactly_the_declared_schema(head_db: Path) -> None:
     tables = {name for (name,) in query(head_db, "SELECT name FROM sqlite_master")}
-    assert FTS_TABLES <= tables, "an ignored FTS table no longer exists: update FTS_TABLES"
+    assert tables >= FTS_TABLES, "an ignored FTS table no longer exists: update FTS_TABLES"
     assert schema_differences(head_db) == []
 
 
@@ -90,8 +90,9 @@ def test_schema_comparison_sees_an_entity_change_without_a_migration(head_db: Pa
 
 
 def test_search_indexes_and_their_triggers_exist(head_db: Path) -> None:
-    triggers = {name for (name,) in query(head_db, "SELECT name FROM sqlite_master"
-                                                   " WHERE type = 'trigger'")}
+    triggers = {
+        name for (name,) in query(head_db, "SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
     assert triggers == {f"{fts}_{when}" for fts in FTS_INDEXES for when in ("ai", "ad", "au")}
 
 
@@ -116,6 +117,7 @@ def test_old_database_upgrades_without_losing_anything(old_store: Path, tmp_path
             assert len(after_rows[table]) == len(rows), table
     assert query(path, "PRAGMA integrity_check") == [("ok",)]
     assert query(path, "PRAGMA foreign_key_check") == []
+    assert stored_type_problems(path) == []  # e.g. a column added with a float default
     assert schema_differences(path) == []
     fresh = tmp_path / "fresh.db"
     migrate(fresh)
@@ -197,6 +199,13 @@ REBUILD_INVOICES = """
 """
 
 
+#: Runs with foreign keys off (as every upgrade does) and leaves invoice lines orphaned.
+ORPHAN_LINES = """
+    op.create_table("gift_cards", sa.Column("id", sa.Integer(), primary_key=True))
+    op.execute("DELETE FROM invoices")
+"""
+
+
 def scripts_with_revision(tmp_path: Path, upgrade_body: str) -> Path:
     """A copy of the packaged migration scripts plus one revision on top of head."""
     scripts = tmp_path / "migrations"
@@ -244,16 +253,20 @@ def upgrade_as_migrate_does(path: Path, scripts: Path) -> Path:
     engine = open_engine(path)
     try:
         before = current_revision(engine)
-        assert before is not None
-        backup = backup_database(path, before)
-        cfg = Config()
-        cfg.set_main_option("script_location", str(scripts))
+    finally:
+        engine.dispose()
+    assert before is not None
+    backup = backup_database(path, before)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(scripts))
+    engine = open_engine(path, foreign_keys=False)
+    try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
-        return backup
     finally:
         engine.dispose()
+    return backup
 
 
 def test_failed_upgrade_rolls_back_whole(tmp_path: Path) -> None:
@@ -311,29 +324,38 @@ def test_migrate_that_fails_leaves_the_database_as_it_was(
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: migrate() runs upgrades with foreign_keys=ON (open_engine sets it, and the "
-    "pragma cannot change inside the upgrade's transaction), so a batch (copy-and-move) "
-    "migration of a parent table fires ON DELETE CASCADE when alembic drops the old table: "
-    "every invoice line is deleted. migrate() must turn foreign_keys off before BEGIN and "
-    "run PRAGMA foreign_key_check before committing (SQLite's documented ALTER procedure).",
-)
 def test_rebuilding_a_parent_table_keeps_its_child_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Regression: with foreign keys on, dropping the old table fired ON DELETE CASCADE.
     path = tmp_path / "store.db"
     store_with_pending_ops(path)
     lines = query(path, "SELECT * FROM invoice_lines ORDER BY rowid")
     assert lines
-    monkeypatch.setattr(
-        migrate_module, "MIGRATIONS", scripts_with_revision(tmp_path, REBUILD_INVOICES)
-    )
+    rebuild = scripts_with_revision(tmp_path, REBUILD_INVOICES)
+    monkeypatch.setattr(migrate_module, "MIGRATIONS", rebuild)
 
     migrate(path)
 
     assert query(path, "SELECT * FROM invoice_lines ORDER BY rowid") == lines
     assert query(path, "PRAGMA foreign_key_check") == []
+
+
+def test_upgrade_that_breaks_references_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.db"
+    outbox = store_with_pending_ops(path)
+    invoices = query(path, "SELECT * FROM invoices ORDER BY rowid")
+    old_head = head_revision()
+    orphaning = scripts_with_revision(tmp_path, ORPHAN_LINES)
+    monkeypatch.setattr(migrate_module, "MIGRATIONS", orphaning)
+
+    with pytest.raises(RuntimeError, match="broken references"):
+        migrate(path)
+
+    _assert_untouched(path, outbox, old_head)
+    assert query(path, "SELECT * FROM invoices ORDER BY rowid") == invoices
 
 
 def _assert_untouched(path: Path, outbox: list[tuple[Any, ...]], revision: str) -> None:
