@@ -160,6 +160,7 @@ class ConvertMemoToInvoice(OpPayload):
     def validate(self) -> None:
         """One new invoice line ID per memo line."""
         _distinct(self.line_ids, "memo line")
+        _distinct(self.new_line_ids, "invoice line ID")
         if len(self.new_line_ids) != len(self.line_ids):
             raise ValidationError("Each memo line needs one invoice line ID.")
 
@@ -178,6 +179,8 @@ class ConvertMemoToInvoice(OpPayload):
         invoice_transition(invoice.status, InvoiceAction.EDIT)
         if invoice.contact_id != memo.contact_id:
             raise ValidationError("The invoice is for a different customer than the memo.")
+        if {ln.id for ln in invoice.lines} & set(self.new_line_ids):
+            raise ValidationError("Those invoice line IDs are already on the invoice.")
         for line, new_id in zip(lines, self.new_line_ids, strict=True):
             line.status = memo_line_transition(line.status, MemoLineAction.INVOICE)
             line.invoice_id = invoice.id

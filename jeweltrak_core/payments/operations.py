@@ -176,8 +176,9 @@ class AddPayment(OpPayload):
     def _use_deposit(self, ctx: ApplyContext, invoice: Invoice, amount: int) -> None:
         assert self.deposit_id is not None
         deposit = require(ctx.repo, Deposit, self.deposit_id, "deposit")
-        if deposit.contact_id and invoice.contact_id and deposit.contact_id != invoice.contact_id:
-            raise ValidationError("That deposit belongs to another customer.")
+        if deposit.contact_id is not None and deposit.contact_id != invoice.contact_id:
+            raise ValidationError("That deposit belongs to another customer; choose that "
+                                  "customer on the invoice first.")
         if amount > deposit.remaining_cents:
             raise ValidationError(
                 f"Only {format_money(deposit.remaining_cents)} of that deposit is left to apply."
@@ -248,6 +249,7 @@ class RefundPayment(OpPayload):
         details = self.details or TenderDetails(
             tender=original.tender, card_brand=original.card_brand,
             card_last4=original.card_last4, stripe_charge_id=original.stripe_charge_id,
+            reference=original.reference,
         )
         if details.tender is Tender.DEPOSIT:
             raise ValidationError("Refund a deposit in cash, check, store credit or to the card.")

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import UUID
 
-from jeweltrak_core.contacts.entities import Contact
 from jeweltrak_core.errors import Conflict, Duplicate, IllegalTransition, ValidationError
 from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_core.inventory.stock import PieceStatus, is_available
@@ -15,7 +14,7 @@ from jeweltrak_core.sales.entities import Invoice, InvoiceLine
 from jeweltrak_core.sales.invoice_state import InvoiceAction, invoice_transition
 from jeweltrak_core.sales.stock_effects import commit_stock, release_memo_lines, release_stock
 from jeweltrak_core.sales.tax import LineKind, TaxRule, invoice_totals
-from jeweltrak_core.sync.helpers import require
+from jeweltrak_core.sync.helpers import live_contact_id, require
 from jeweltrak_core.sync.ops import APPLIED, ApplyContext, OpPayload, Outcome, Repository
 
 
@@ -83,6 +82,17 @@ def _check_memo_link(line: InvoiceLine, converted: InvoiceLine | None) -> None:
         raise ValidationError("Convert the memo to put a memo piece on an invoice.")
 
 
+def negative_quantity_items(ctx: ApplyContext, invoice: Invoice) -> list[str]:
+    """StockIDs of quantity items on the invoice whose expected quantity fell below zero."""
+    found = []
+    for line in invoice.lines:
+        if line.kind is LineKind.QUANTITY and line.piece_id is not None:
+            piece = ctx.repo.get(Piece, line.piece_id)
+            if piece is not None and piece.ledger.is_negative and piece.stock_id not in found:
+                found.append(piece.stock_id)
+    return found
+
+
 def check_number(repo: Repository, kind: type[object], number: str, doc_id: UUID) -> None:
     """Document numbers are unique per store, whatever workstation made them."""
     if not number.strip() or len(number) > 32:
@@ -146,7 +156,8 @@ class SaveInvoice(OpPayload):
             if draft.number != invoice.number:
                 raise ValidationError("An invoice keeps its number once it is created.")
         if draft.contact_id is not None:
-            require(ctx.repo, Contact, draft.contact_id, "customer")
+            # A workstation offline during a merge may still name the duplicate.
+            draft.contact_id = live_contact_id(ctx.repo, draft.contact_id)
         kept = {ln.id: ln for ln in invoice.lines if ln.memo_line_id is not None}
         for line in draft.lines:
             line.committed = False  # only finalizing commits stock; never trusted from input
@@ -197,6 +208,9 @@ class FinalizeInvoice(OpPayload):
         if exceptions:
             return Outcome(status="conflict", exceptions=tuple(exceptions),
                            detail=f"Invoice {invoice.number} sold a piece that was not in stock.")
+        negative = negative_quantity_items(ctx, invoice)
+        if negative:
+            return Outcome.conflict(f"{', '.join(negative)} now shows negative stock.")
         return APPLIED
 
 
@@ -263,6 +277,10 @@ class DeleteInvoice(OpPayload):
         """Delete; memo lines it carried go back out on memo."""
         invoice = require(ctx.repo, Invoice, self.invoice_id, "invoice")
         invoice_transition(invoice.status, InvoiceAction.DELETE)
+        if invoice.reopen_count:
+            raise ValidationError(
+                f"Invoice {invoice.number} was finalized before; void it instead of deleting it."
+            )
         if invoice.paid_cents or ctx.repo.payments_for(invoice_id=invoice.id):
             raise ValidationError(
                 f"Invoice {invoice.number} has payments; void it instead of deleting it."

@@ -12,6 +12,7 @@ from jeweltrak_core.memos.rules import (
     MemoLineAction,
     MemoLineStatus,
     VendorMemoAction,
+    VendorMemoLineStatus,
     memo_line_transition,
     vendor_memo_line_transition,
 )
@@ -39,6 +40,9 @@ def commit_stock(ctx: ApplyContext, invoice: Invoice) -> list[UUID]:
             if line.memo_line_id is not None:
                 piece.qty_on_memo -= 1
         else:
+            if line.kind is LineKind.RETURN and _paid_out(ctx, piece):
+                # The vendor was already paid for it: the returned piece is the store's own.
+                piece.consigned = False
             action = _sale_action(line)
             try:
                 piece.status = piece_transition(piece.status, action, consigned=piece.consigned)
@@ -103,6 +107,15 @@ def _sale_action(line: InvoiceLine) -> StockAction:
     if line.memo_line_id is not None:
         return StockAction.INVOICE_MEMO
     return StockAction.SELL
+
+
+def _paid_out(ctx: ApplyContext, piece: Piece) -> bool:
+    """Whether a consigned piece's vendor memo line was settled (the vendor was paid)."""
+    if not piece.consigned or piece.vendor_memo_id is None:
+        return False
+    memo = require(ctx.repo, VendorMemo, piece.vendor_memo_id, "vendor memo")
+    return any(v.piece_id == piece.id and v.status is VendorMemoLineStatus.SETTLED
+               for v in memo.lines)
 
 
 def _vendor_memo(ctx: ApplyContext, piece: Piece, action: VendorMemoAction) -> None:

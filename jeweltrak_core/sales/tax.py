@@ -106,12 +106,14 @@ def _check_quantity(kind: LineKind, quantity: int) -> None:
 
 
 def _check_adjustment(kind: LineKind, adjustment_cents: int, gross_cents: int) -> None:
-    """Refuse a discount that is negative, larger than the line, or on a trade-in/return."""
+    """Refuse a discount that is negative, larger than the line, or on a trade-in.
+
+    A return line carries the discount of the line it returns, so it refunds exactly what
+    was charged (and its tax mirrors the sale's tax to the cent).
+    """
     require_cents(adjustment_cents, "Adjustment", allow_negative=False)
-    if kind not in SALE_KINDS and adjustment_cents != 0:
-        raise InvalidMoney(
-            "Trade-in and return lines cannot carry a discount.", field="adjustment_cents"
-        )
+    if kind is LineKind.TRADE_IN and adjustment_cents != 0:
+        raise InvalidMoney("Trade-in lines cannot carry a discount.", field="adjustment_cents")
     if adjustment_cents > abs(gross_cents):
         raise InvalidMoney(
             "The discount cannot be larger than the line's price.", field="adjustment_cents"
@@ -143,12 +145,12 @@ class PricedLine:
 
 
 def line_amount(line: PricedLine) -> int:
-    """Signed amount of a line: sale q×unit − discount; return q×unit; trade-in −(q×unit)."""
+    """Signed amount: sale q×unit − discount; return q×unit + discount (q < 0); trade-in −q×unit."""
     gross = line.quantity * line.unit_price_cents
     if line.kind == LineKind.TRADE_IN:
         return -gross
     if line.kind == LineKind.RETURN:
-        return gross
+        return gross + line.adjustment_cents  # gross < 0: the discount reduces the refund
     return gross - line.adjustment_cents
 
 

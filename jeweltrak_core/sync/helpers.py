@@ -39,3 +39,17 @@ def apply_patch(
         setattr(entity, name, _decode(hints[name], raw, f"payload.changes.{name}"))
         changed.append(name)
     return changed
+
+
+def live_contact_id(repo: Repository, contact_id: UUID, label: str = "customer") -> UUID:
+    """The contact a document should attach to: a merged duplicate resolves to the kept one."""
+    from jeweltrak_core.contacts.entities import Contact
+
+    contact = require(repo, Contact, contact_id, label)
+    seen = {contact.id}
+    while contact.merged_into_id is not None:
+        contact = require(repo, Contact, contact.merged_into_id, label)
+        if contact.id in seen:  # pragma: no cover - merges never form a cycle
+            break
+        seen.add(contact.id)
+    return contact.id

@@ -4,7 +4,8 @@ Types allowed on the wire: str, int, bool, Decimal (as a string), UUID, date, da
 (ISO 8601, UTC), StrEnum members, ``X | None``, ``list[X]``, ``dict[str, X]`` and nested
 dataclasses. Decoding is strict: unknown or missing fields, a float where an int or a
 Decimal is expected, a naive datetime — all raise ``ValidationError`` with the JSON path,
-so a malformed operation is refused before it can touch a database.
+so a malformed operation is refused before it can touch a database. Each error also
+carries ``details["clerk_message"]``, the same sentence without the path, for screens.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, Union, get_args, get_origin
 from uuid import UUID
 
-from jeweltrak_core.errors import ValidationError
+from jeweltrak_core.errors import InvalidMoney, ValidationError
 
 T = TypeVar("T")
 
@@ -36,6 +37,8 @@ def encode(value: Any) -> Any:
     """Turn a wire dataclass (or any allowed value) into JSON-ready data."""
     if value is None or (isinstance(value, bool | int | str) and not isinstance(value, enum.Enum)):
         return value
+    if isinstance(value, float):
+        return value  # passes through so decoding refuses it by its field name
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Decimal):
@@ -62,9 +65,22 @@ def decode(cls: type[T], data: Any, path: str = "$") -> T:
     return typing.cast(T, _decode(cls, data, path))
 
 
+def field_label(path: str) -> str:
+    """“payload.piece.carat_weight” → “the carat weight” (what a clerk calls the field)."""
+    last = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    for suffix in ("_cents", "_id"):
+        last = last.removesuffix(suffix)
+    text = last.replace("_", " ").strip()
+    return f"the {text}" if text else "the value"
+
+
 def _fail(path: str, expected: str, data: Any) -> ValidationError:
     shown = type(data).__name__ if not isinstance(data, str | int) else repr(data)[:40]
-    return ValidationError(f"{path} must be {expected} (got {shown}).", path=path)
+    label = field_label(path)
+    sentence = f"{label[0].upper()}{label[1:]} must be {expected} (got {shown})."
+    return ValidationError(
+        f"{sentence[:-1]}; at {path}).", path=path, clerk_message=sentence
+    )
 
 
 def _decode_dataclass(cls: type, data: Any, path: str) -> Any:
@@ -96,6 +112,12 @@ def _decode_scalar(tp: Any, data: Any, path: str) -> Any:
         return data
     if tp is int:
         if isinstance(data, bool) or not isinstance(data, int):
+            if path.endswith("_cents") or "_cents." in path:
+                label = field_label(path)
+                sentence = (f"{label[0].upper()}{label[1:]} must be a whole number of cents, "
+                            f"not {type(data).__name__}.")
+                raise InvalidMoney(f"{sentence[:-1]} (at {path}).", path=path,
+                                   clerk_message=sentence)
             raise _fail(path, "a whole number", data)
         return data
     if tp is str:

@@ -72,6 +72,9 @@ def merge_contacts(store: LocalStore, *, keep_id: UUID, merge_id: UUID) -> Conta
 def search_contacts(store: LocalStore, words: str, *, limit: int = 50) -> list[Contact]:
     """Name, company, phone (digits) or email words."""
     query = fts_query(words)
+    digits = phone_digits(words)
+    if len(digits) >= 7:  # a phone typed as written: "(941) 555-0123"
+        query = f'({query}) OR phone_digits:"{digits}"*'
     with store.reader() as repo:
         ids = (
             repo.conn.execute(

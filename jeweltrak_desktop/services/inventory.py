@@ -126,7 +126,7 @@ def create_piece(
         piece = Piece(
             id=new_id(),
             store_id=store.identity.store_id,
-            stock_id=stock_id or tx.next_number("stock").replace("-", ""),
+            stock_id=stock_id or tx.next_number("stock"),
             family=family,
             description=description,
             cost_cents=cost_cents,

@@ -95,9 +95,16 @@ class Transaction:
             base_version=base_version,
         )
         wire = op.to_wire()
-        local_op = Operation.from_wire(json.loads(json.dumps(wire)))
         self.repo.touched = []
-        outcome = apply_operation(local_op, self.repo, authority=Authority.LOCAL)
+        try:
+            local_op = Operation.from_wire(json.loads(json.dumps(wire)))
+            outcome = apply_operation(local_op, self.repo, authority=Authority.LOCAL)
+        except ValidationError as exc:
+            if "clerk_message" not in exc.details:
+                raise
+            # The codec names the wire path; the clerk gets the plain sentence.
+            details = {k: v for k, v in exc.details.items() if k != "clerk_message"}
+            raise type(exc)(exc.details["clerk_message"], **details) from exc
         self.conn.execute(
             insert(outbox).values(
                 seq=seq,

@@ -140,7 +140,7 @@ def receive_vendor_memo(
     with store.transaction() as tx:
         lines = []
         for fields in pieces:
-            stock_id = fields.pop("stock_id", None) or tx.next_number("stock").replace("-", "")
+            stock_id = fields.pop("stock_id", None) or tx.next_number("stock")
             lines.append(
                 VendorMemoLineDraft(
                     line_id=new_id(),

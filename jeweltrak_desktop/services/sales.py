@@ -216,27 +216,22 @@ def add_return(store: LocalStore, invoice_id: UUID, original_line_id: UUID) -> I
         already = [ln for ln in draft.lines if ln.returned_line_id == original.id]
         if already or _returned_elsewhere(tx, original.id, draft.id):
             raise ValidationError("That line was already returned.")
-        # Refund exactly what was charged: a discount that does not divide by the quantity
-        # is spread as two return lines (some units a cent dearer), never floored away.
-        net = original.unit_price_cents * original.quantity - original.adjustment_cents
-        base, extra = divmod(net, original.quantity)
-        parts = [(original.quantity - extra, base), (extra, base + 1)]
-        for quantity, unit in parts:
-            if quantity == 0:
-                continue
-            draft.lines.append(
-                InvoiceLine(
-                    id=new_id(),
-                    kind=LineKind.RETURN,
-                    description=f"Return: {original.description}",
-                    quantity=-quantity,
-                    unit_price_cents=unit,
-                    # Tax comes back only if it was charged: not on an exempt sale.
-                    taxable=original.taxable and not source.tax_exempt,
-                    piece_id=original.piece_id,
-                    returned_line_id=original.id,
-                )
+        # The return carries the original discount: it refunds exactly what was charged
+        # and its tax is the exact mirror of the sale line's tax.
+        draft.lines.append(
+            InvoiceLine(
+                id=new_id(),
+                kind=LineKind.RETURN,
+                description=f"Return: {original.description}",
+                quantity=-original.quantity,
+                unit_price_cents=original.unit_price_cents,
+                adjustment_cents=original.adjustment_cents,
+                # Tax comes back only if it was charged: not on an exempt sale.
+                taxable=original.taxable and not source.tax_exempt,
+                piece_id=original.piece_id,
+                returned_line_id=original.id,
             )
+        )
         if draft.contact_id is None:
             draft.contact_id = source.contact_id
 

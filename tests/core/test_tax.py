@@ -118,7 +118,7 @@ def test_line_amount(line: PricedLine, amount: int) -> None:
         (K.PIECE, 1, 100, 101, InvalidMoney, "larger than the line"),
         (K.QUANTITY, 3, 100, 301, InvalidMoney, "larger than the line"),
         (K.TRADE_IN, 1, 100, 1, InvalidMoney, "cannot carry a discount"),
-        (K.RETURN, -1, 100, 1, InvalidMoney, "cannot carry a discount"),
+        (K.RETURN, -1, 100, 101, InvalidMoney, "larger than"),
     ],
 )
 def test_priced_line_validation(

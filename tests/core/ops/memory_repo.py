@@ -15,6 +15,7 @@ import copy
 import dataclasses
 import itertools
 import json
+import pickle
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -156,14 +157,22 @@ class MemoryRepository:
         }
         return {"rows": rows, "tombstones": list(self._tombstones)}
 
-    def begin(self) -> tuple[dict[tuple[type, UUID], Any], list[tuple[str, UUID]]]:
-        """A savepoint: a deep copy of the whole state."""
-        return copy.deepcopy(self._rows), list(self._tombstones)
+    def peek(self, kind: type[E]) -> list[E]:
+        """The stored entities of ``kind`` themselves, without copying: read, never modify."""
+        return [row for (k, _), row in self._rows.items() if k is kind]
 
-    def rollback(self, savepoint: tuple[dict[tuple[type, UUID], Any], list[tuple[str, UUID]]]
-                 ) -> None:
+    def begin(self) -> bytes:
+        """A savepoint: a deep copy of the whole state (pickled: much faster than deepcopy)."""
+        return pickle.dumps((self._rows, self._tombstones), pickle.HIGHEST_PROTOCOL)
+
+    def rollback(self, savepoint: bytes) -> None:
         """Go back to a savepoint."""
-        self._rows, self._tombstones = copy.deepcopy(savepoint[0]), list(savepoint[1])
+        self._rows, self._tombstones = pickle.loads(savepoint)
+
+    def unchanged_since(self, savepoint: bytes) -> bool:
+        """Whether the state equals the savepoint's (entity by entity, by value)."""
+        rows, tombstones = pickle.loads(savepoint)
+        return bool(rows == self._rows and tombstones == self._tombstones)
 
     def _first(self, kind: type[E], pred: Any) -> E | None:
         for (k, _), row in self._rows.items():

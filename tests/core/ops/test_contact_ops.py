@@ -20,6 +20,7 @@ from jeweltrak_core.memos.operations import IssueMemo, MemoLineDraft
 from jeweltrak_core.payments.entities import Payment, StoreCreditEntry
 from jeweltrak_core.payments.rules import Tender
 from jeweltrak_core.sales.entities import Invoice
+from jeweltrak_core.sales.operations import SaveInvoice
 from jeweltrak_core.work_orders.entities import WorkOrder
 from jeweltrak_core.work_orders.operations import OpenWorkOrder
 from jeweltrak_core.work_orders.rules import WorkOrderType
@@ -27,6 +28,7 @@ from jeweltrak_core.work_orders.rules import WorkOrderType
 from .builders import (
     create_contact,
     create_piece,
+    draft,
     misc_line,
     number,
     pay,
@@ -226,3 +228,17 @@ def test_open_invoice_of_a_merged_contact_keeps_working(repo: MemoryRepository) 
     pay(repo, invoice.id, 5_000, Tender.CHECK)
     payment = repo.payments_for(invoice_id=invoice.id)[0]
     assert payment.contact_id == keep.id
+
+
+def test_a_sale_for_a_merged_contact_lands_on_the_kept_one(repo: MemoryRepository) -> None:
+    keep, gone = create_contact(repo), create_contact(repo, first_name="Adah")
+    run(repo, MergeContacts(keep_id=keep.id, merge_id=gone.id), SERVER, version=10)
+    # A workstation that was offline during the merge uploads a sale for the duplicate.
+    invoice_id = new_id()
+    try:
+        run(repo, SaveInvoice(invoice=draft([misc_line(10_000)], id=invoice_id,
+                                            contact_id=gone.id)), SERVER, version=11)
+    except ValidationError:
+        return  # refused with a reason: acceptable too
+    invoice = repo.get(Invoice, invoice_id)
+    assert invoice is not None and invoice.contact_id == keep.id

@@ -355,15 +355,31 @@ def test_save_invoice_refuses_a_memo_line_that_was_not_converted(
     m = issue(repo, ada, [p])
     # A line that claims Ada's memo line, on Bob's invoice; the memo line was never converted.
     forged = piece_line(p, 100_000, memo_id=m.id, memo_line_id=m.lines[0].id)
-    d = draft([forged], contact_id=bob.id)
-    try:
-        run(repo, SaveInvoice(invoice=d))
-    except ValidationError:
-        return  # refused: fine
-    finalize(repo, d.id)
-    # Accepted: then the piece must not end up sold while Ada's memo still shows it out.
-    sold = status(repo, p.id) is PieceStatus.SOLD
-    assert not (sold and memo(repo, m.id).lines[0].status is MemoLineStatus.OUT)
+    refuse(repo, SaveInvoice(invoice=draft([forged], contact_id=bob.id)), ValidationError,
+           match="Convert the memo")
+    refuse(repo, SaveInvoice(invoice=draft([forged], contact_id=bob.id)), ValidationError,
+           SERVER, match="Convert the memo")
+    assert status(repo, p.id) is PieceStatus.ON_MEMO
+    assert memo(repo, m.id).lines[0].status is MemoLineStatus.OUT
+
+
+def test_a_converted_line_keeps_its_memo_link(repo: MemoryRepository) -> None:
+    ada = create_contact(repo)
+    a, b = create_piece(repo), create_piece(repo)
+    m = issue(repo, ada, [a, b])
+    invoice_id = convert(repo, m, [m.lines[0].id])
+    invoice = get_invoice(repo, invoice_id)
+    [line] = invoice.lines
+    # re-saving the converted line unchanged (plus a discount) is fine
+    run(repo, SaveInvoice(invoice=draft([replace(line, adjustment_cents=5_000)], id=invoice_id,
+                                        number=invoice.number, contact_id=ada.id)))
+    assert get_invoice(repo, invoice_id).total_cents == 95_000
+    # stripping the memo link, or moving it to another piece, is refused
+    refuse(repo, SaveInvoice(invoice=draft([replace(line, memo_id=None, memo_line_id=None)],
+                                           id=invoice_id, number=invoice.number)),
+           ValidationError, match="keeps its memo")
+    refuse(repo, SaveInvoice(invoice=draft([replace(line, piece_id=b.id)], id=invoice_id,
+                                           number=invoice.number)), ValidationError)
 
 
 # --- vendor memos ------------------------------------------------------------------------
@@ -488,3 +504,14 @@ def test_receive_vendor_memo_refusals(repo: MemoryRepository) -> None:
     run(repo, first)
     refuse(repo, replace(first, lines=[VendorMemoLineDraft(line_id=new_id(), piece=piece())]),
            Duplicate)
+
+
+def test_convert_refuses_a_line_id_already_on_the_invoice(repo: MemoryRepository) -> None:
+    ada = create_contact(repo)
+    p = create_piece(repo)
+    m = issue(repo, ada, [p])
+    invoice = save_invoice(repo, [misc_line(5_000)], contact_id=ada.id)
+    taken = invoice.lines[0].id
+    refuse(repo, ConvertMemoToInvoice(memo_id=m.id, line_ids=[m.lines[0].id],
+                                      invoice_id=invoice.id, invoice_number=invoice.number,
+                                      new_line_ids=[taken]), ValidationError)

@@ -22,7 +22,7 @@ from jeweltrak_core.errors import JewelTrakError
 from jeweltrak_core.ids import new_id
 from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_core.inventory.stock import PieceStatus
-from jeweltrak_core.memos.entities import CustomerMemo
+from jeweltrak_core.memos.entities import CustomerMemo, MemoLine
 from jeweltrak_core.memos.operations import (
     ConvertMemoToInvoice,
     IssueMemo,
@@ -34,7 +34,7 @@ from jeweltrak_core.memos.rules import MemoLineStatus
 from jeweltrak_core.payments.entities import Payment, StoreCreditEntry
 from jeweltrak_core.payments.operations import AddPayment, RefundPayment, TenderDetails
 from jeweltrak_core.payments.rules import RefundReason, Tender
-from jeweltrak_core.sales.entities import Invoice
+from jeweltrak_core.sales.entities import Invoice, InvoiceLine
 from jeweltrak_core.sales.invoice_state import InvoiceStatus
 from jeweltrak_core.sales.operations import (
     DeleteInvoice,
@@ -90,19 +90,48 @@ class OperationsMachine(RuleBasedStateMachine):
 
     # --- helpers -------------------------------------------------------------------------
 
-    def attempt(self, payload: OpPayload) -> Outcome | None:
-        """Apply; a refusal must leave everything as it was."""
+    def attempt(self, payload: OpPayload, expect: bool | None = None) -> Outcome | None:
+        """Apply; a refusal must leave everything as it was.
+
+        ``expect``: True when the model says the op must be applied, False when it must be
+        refused, None when the rule does not model it.
+        """
         self.version += 1
-        before = self.repo.snapshot()
+        before = self.repo.begin()
         try:
             outcome = run(self.repo, payload, LOCAL, version=self.version)
-        except JewelTrakError:
-            assert self.repo.snapshot() == before
+        except JewelTrakError as exc:
+            assert self.repo.unchanged_since(before)
+            assert expect is not True, f"{payload.op_type} was refused: {exc!r}"
             return None
+        assert expect is not False, f"{payload.op_type} should have been refused"
         # Locally nothing is ever flagged: what the server would flag is refused here.
         assert outcome.status == "applied", outcome
         self.applied[payload.op_type] += 1
         return outcome
+
+    def piece_status(self, piece_id: UUID) -> PieceStatus:
+        piece = self.repo.get(Piece, piece_id)
+        assert piece is not None
+        return piece.status
+
+    def memo_line_row(self, memo_id: UUID, line_id: UUID) -> MemoLine:
+        memo = self.repo.get(CustomerMemo, memo_id)
+        line = memo and memo.line(line_id)
+        assert line is not None
+        return line
+
+    def sellable(self, inv: Invoice, line: InvoiceLine) -> bool:
+        """Whether finalizing may move this line's stock (the model of the stock rules)."""
+        if line.piece_id is None:
+            return True
+        status = self.piece_status(line.piece_id)
+        if line.memo_line_id is None:
+            return status is PieceStatus.IN_STOCK
+        assert line.memo_id is not None
+        memo_line = self.memo_line_row(line.memo_id, line.memo_line_id)
+        return (status is PieceStatus.ON_MEMO and memo_line.status is MemoLineStatus.INVOICED
+                and memo_line.invoice_id == inv.id)
 
     def pick(self, items: list[UUID], i: int) -> UUID | None:
         return items[i % len(items)] if items else None
@@ -130,7 +159,8 @@ class OperationsMachine(RuleBasedStateMachine):
         d = InvoiceDraft(id=new_id(), number=number("SM-"), lines=lines,
                          contact_id=None if contact is None else self.contacts[contact],
                          tax_rate=Decimal(rate))
-        if self.attempt(SaveInvoice(invoice=d)):
+        ok = all(self.piece_status(self.pieces[i]) is PieceStatus.IN_STOCK for i in pieces)
+        if self.attempt(SaveInvoice(invoice=d), expect=ok):
             self.invoices.append(d.id)
 
     def pieces_by_index(self, i: int) -> Piece:
@@ -149,9 +179,12 @@ class OperationsMachine(RuleBasedStateMachine):
         taken = {ln.piece_id for ln in kept}
         lines = kept + [piece_line(self.pieces_by_index(j), price) for j in pieces
                         if self.pieces[j] not in taken]
+        ok = inv.status is InvoiceStatus.OPEN and all(
+            self.piece_status(self.pieces[j]) is PieceStatus.IN_STOCK
+            for j in pieces if self.pieces[j] not in taken)
         self.attempt(SaveInvoice(invoice=InvoiceDraft(
             id=inv.id, number=inv.number, lines=lines, contact_id=inv.contact_id,
-            tax_rate=inv.tax_rate)))
+            tax_rate=inv.tax_rate)), expect=ok)
 
     @precondition(has_invoices)
     @rule(i=index, wrong_total=wrong_totals)
@@ -159,28 +192,38 @@ class OperationsMachine(RuleBasedStateMachine):
         inv = self.pick_invoice(i, InvoiceStatus.OPEN)
         if not inv:
             return
+        ok = (inv.status is InvoiceStatus.OPEN and bool(inv.lines) and not wrong_total
+              and all(self.sellable(inv, line) for line in inv.lines))
         self.attempt(FinalizeInvoice(invoice_id=inv.id,
-                                     expected_total_cents=inv.total_cents + wrong_total))
+                                     expected_total_cents=inv.total_cents + wrong_total),
+                     expect=ok)
 
     @precondition(has_invoices)
     @rule(i=index)
     def reopen(self, i: int) -> None:
         inv = self.pick_invoice(i, InvoiceStatus.FINALIZED)
         if inv:
-            self.attempt(ReopenInvoice(invoice_id=inv.id, reason="change"))
+            self.attempt(ReopenInvoice(invoice_id=inv.id, reason="change"),
+                         expect=inv.status is InvoiceStatus.FINALIZED)
 
     @precondition(has_invoices)
     @rule(i=index)
     def void(self, i: int) -> None:
         inv = self.pick_invoice(i, InvoiceStatus.OPEN, InvoiceStatus.FINALIZED)
         if inv:
-            self.attempt(VoidInvoice(invoice_id=inv.id, reason="void"))
+            self.attempt(VoidInvoice(invoice_id=inv.id, reason="void"),
+                         expect=inv.status is not InvoiceStatus.VOIDED)
 
     @precondition(has_invoices)
     @rule(i=index)
     def delete(self, i: int) -> None:
         inv = self.pick_invoice(i, InvoiceStatus.OPEN)
-        if inv and self.attempt(DeleteInvoice(invoice_id=inv.id)):
+        if not inv:
+            return
+        # An invoice that was ever finalized is a financial record: void it, never delete it.
+        ok = (inv.status is InvoiceStatus.OPEN and inv.paid_cents == 0 and inv.reopen_count == 0
+              and not self.repo.payments_for(invoice_id=inv.id))
+        if self.attempt(DeleteInvoice(invoice_id=inv.id), expect=ok):
             self.invoices.remove(inv.id)
 
     # --- memos ---------------------------------------------------------------------------
@@ -191,8 +234,9 @@ class OperationsMachine(RuleBasedStateMachine):
         memo_id = new_id()
         lines = [MemoLineDraft(line_id=new_id(), piece_id=self.pieces[i], price_cents=price)
                  for i in pieces]
+        ok = all(self.piece_status(self.pieces[i]) is PieceStatus.IN_STOCK for i in pieces)
         if self.attempt(IssueMemo(memo_id=memo_id, number=number("SMM-"),
-                                  contact_id=self.contacts[contact], lines=lines)):
+                                  contact_id=self.contacts[contact], lines=lines), expect=ok):
             self.memos.append(memo_id)
 
     def memo_line(self, i: int, j: int) -> tuple[CustomerMemo, UUID] | None:
@@ -207,14 +251,27 @@ class OperationsMachine(RuleBasedStateMachine):
     def return_memo_line(self, i: int, j: int) -> None:
         found = self.memo_line(i, j)
         if found:
-            self.attempt(ReturnMemoLines(memo_id=found[0].id, line_ids=[found[1]]))
+            memo, line_id = found
+            ok = self.memo_line_row(memo.id, line_id).status is MemoLineStatus.OUT
+            self.attempt(ReturnMemoLines(memo_id=memo.id, line_ids=[line_id]), expect=ok)
 
     @precondition(has_memos)
     @rule(i=index, j=index)
     def reverse_memo_line(self, i: int, j: int) -> None:
         found = self.memo_line(i, j)
-        if found:
-            self.attempt(ReverseMemoLine(memo_id=found[0].id, line_id=found[1]))
+        if not found:
+            return
+        memo, line_id = found
+        line = self.memo_line_row(memo.id, line_id)
+        if line.status is MemoLineStatus.RETURNED:
+            ok = self.piece_status(line.piece_id) is PieceStatus.IN_STOCK
+        elif line.status is MemoLineStatus.INVOICED:
+            assert line.invoice_id is not None
+            inv = self.invoice(line.invoice_id)
+            ok = inv is not None and inv.status is not InvoiceStatus.FINALIZED
+        else:
+            ok = False
+        self.attempt(ReverseMemoLine(memo_id=memo.id, line_id=line_id), expect=ok)
 
     @precondition(has_memos)
     @rule(i=index, j=index, all_lines=st.booleans(), onto=st.none() | index)
@@ -226,10 +283,14 @@ class OperationsMachine(RuleBasedStateMachine):
         line_ids = [ln.id for ln in memo.lines] if all_lines else [line_id]
         existing = self.pick_invoice(onto, InvoiceStatus.OPEN) if onto is not None else None
         invoice_id = existing.id if existing else new_id()
+        ok = all(self.memo_line_row(memo.id, x).status is MemoLineStatus.OUT
+                 for x in line_ids) and (existing is None or (
+                     existing.status is InvoiceStatus.OPEN
+                     and existing.contact_id == memo.contact_id))
         if self.attempt(ConvertMemoToInvoice(
                 memo_id=memo.id, line_ids=line_ids, invoice_id=invoice_id,
                 invoice_number=existing.number if existing else number("SMC-"),
-                new_line_ids=[new_id() for _ in line_ids])) and existing is None:
+                new_line_ids=[new_id() for _ in line_ids]), expect=ok) and existing is None:
             self.invoices.append(invoice_id)
 
     # --- payments ------------------------------------------------------------------------
@@ -275,7 +336,7 @@ class OperationsMachine(RuleBasedStateMachine):
 
     @invariant()
     def each_piece_is_sold_at_most_once(self) -> None:
-        invoices = self.repo.all(Invoice)
+        invoices = self.repo.peek(Invoice)
         finalized_sales: Counter[UUID] = Counter()
         for inv in invoices:
             for line in inv.lines:
@@ -294,7 +355,7 @@ class OperationsMachine(RuleBasedStateMachine):
     @invariant()
     def on_memo_iff_one_live_memo_line(self) -> None:
         live: Counter[UUID] = Counter()
-        for memo in self.repo.all(CustomerMemo):
+        for memo in self.repo.peek(CustomerMemo):
             for line in memo.lines:
                 if line.status is MemoLineStatus.OUT:
                     assert line.invoice_id is None
@@ -319,7 +380,7 @@ class OperationsMachine(RuleBasedStateMachine):
     @invariant()
     def refunds_never_exceed_their_payment(self) -> None:
         refunded: defaultdict[UUID, int] = defaultdict(int)
-        payments = self.repo.all(Payment)
+        payments = self.repo.peek(Payment)
         for p in payments:
             if p.refund_of_id is not None:
                 assert p.amount_cents < 0
@@ -331,15 +392,31 @@ class OperationsMachine(RuleBasedStateMachine):
 
     @invariant()
     def invoice_money_matches_its_payments(self) -> None:
-        overpaid = defaultdict(int)
-        for entry in self.repo.all(StoreCreditEntry):
+        # The part of a payment that went to store credit (overpayment) is not paid on the
+        # invoice; the payment records it and a store-credit entry says so too.
+        overpaid: defaultdict[UUID, int] = defaultdict(int)
+        for entry in self.repo.peek(StoreCreditEntry):
             if entry.reason == "Overpayment" and entry.payment_id is not None:
                 overpaid[entry.payment_id] += entry.amount_cents
-        for inv in self.repo.all(Invoice):
+        for inv in self.repo.peek(Invoice):
             rows = self.repo.payments_for(invoice_id=inv.id)
-            taken = sum(p.amount_cents - overpaid[p.id] for p in rows if p.refund_of_id is None)
+            for p in rows:
+                assert p.credited_cents == overpaid[p.id], p
+            taken = sum(p.amount_cents - p.credited_cents for p in rows if p.refund_of_id is None)
             refunds = -sum(p.amount_cents for p in rows if p.refund_of_id is not None)
             assert (inv.paid_cents, inv.refunded_cents) == (taken, refunds), inv.number
+            # and a refund never hands back more than reached the invoice
+            assert inv.refunded_cents <= max(inv.paid_cents, 0), inv.number
+
+    @invariant()
+    def store_credit_ledger_adds_up(self) -> None:
+        entries: defaultdict[UUID, int] = defaultdict(int)
+        for entry in self.repo.peek(StoreCreditEntry):
+            entries[entry.contact_id] += entry.amount_cents
+        for contact_id in self.contacts:
+            contact = self.repo.get(Contact, contact_id)
+            assert contact is not None
+            assert contact.store_credit_cents == entries[contact_id]
 
     @invariant()
     def store_credit_is_never_negative(self) -> None:

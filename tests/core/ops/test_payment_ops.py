@@ -588,3 +588,24 @@ def test_payment_into_a_closed_drawer(repo: MemoryRepository) -> None:
     assert run(repo, AddPayment(payment_id=new_id(), invoice_id=invoice.id, details=CASH,
                                 amount_cents=1_000, drawer_session_id=session), SERVER).status \
         == "applied"
+
+
+def test_default_refund_of_a_gift_card_payment_goes_back_to_the_card(
+        repo: MemoryRepository) -> None:
+    invoice = sell(repo, [misc_line(10_000)])
+    pid = new_id()
+    run(repo, AddPayment(payment_id=pid, invoice_id=invoice.id, amount_cents=10_000,
+                         details=TenderDetails(tender=Tender.GIFT_CARD, reference="GC-7731")))
+    rid = new_id()
+    run(repo, RefundPayment(refund_id=rid, payment_id=pid, reason=CUSTOMER))
+    r = payment(repo, rid)
+    assert (r.tender, r.reference, r.amount_cents) == (Tender.GIFT_CARD, "GC-7731", -10_000)
+
+
+def test_a_deposit_cannot_pay_an_invoice_without_its_customer(repo: MemoryRepository) -> None:
+    ada = create_contact(repo)
+    dep_id = take_deposit(repo, ada.id, 10_000)
+    walk_in = save_invoice(repo, [misc_line(10_000)])  # no customer on the invoice
+    refuse(repo, AddPayment(payment_id=new_id(), invoice_id=walk_in.id,
+                            details=TenderDetails(tender=Tender.DEPOSIT), amount_cents=10_000,
+                            deposit_id=dep_id), ValidationError)

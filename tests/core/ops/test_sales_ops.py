@@ -377,3 +377,16 @@ def test_delete_refusals(repo: MemoryRepository) -> None:
     done = sell(repo, [misc_line(100)])
     refuse(repo, DeleteInvoice(invoice_id=done.id), IllegalTransition)
     refuse(repo, DeleteInvoice(invoice_id=new_id()), NotFound)
+    # once finalized, an invoice is a financial document: reopened, it is voided, not deleted
+    run(repo, ReopenInvoice(invoice_id=done.id, reason="fix"))
+    refuse(repo, DeleteInvoice(invoice_id=done.id), ValidationError, match="void it")
+
+
+def test_selling_a_quantity_item_into_negative_stock_is_flagged(repo: MemoryRepository) -> None:
+    chain = create_chain(repo, purchased=2)
+    invoice = save_invoice(repo, [piece_line(chain, 5_000, quantity=3)])
+    outcome = finalize(repo, invoice.id)
+    c = repo.get(Piece, chain.id)
+    assert c is not None and c.ledger.expected_quantity == -1  # applied, not refused
+    assert get_invoice(repo, invoice.id).status is InvoiceStatus.FINALIZED
+    assert outcome.status == "conflict"

@@ -15,7 +15,12 @@ from jeweltrak_core.appraisals.operations import FinalizeAppraisal, SaveAppraisa
 from jeweltrak_core.appraisals.rules import AppraisalPurpose
 from jeweltrak_core.contacts.entities import Contact
 from jeweltrak_core.contacts.operations import CreateContact, MergeContacts, PatchContact
-from jeweltrak_core.errors import JewelTrakError, UnsupportedOperation, ValidationError
+from jeweltrak_core.errors import (
+    InvalidMoney,
+    JewelTrakError,
+    UnsupportedOperation,
+    ValidationError,
+)
 from jeweltrak_core.ids import new_id
 from jeweltrak_core.inventory.operations import (
     AdjustStock,
@@ -233,15 +238,10 @@ def test_schema_version_must_be_a_whole_number(version: object) -> None:
 @pytest.mark.parametrize(
     ("op_type", "mutate", "path"),
     [
-        # a float where an int (cents) is expected
-        ("add_payment", lambda d: d["payload"].update(amount_cents=10700.0),
-         "payload.amount_cents"),
-        ("save_invoice",
-         lambda d: d["payload"]["invoice"]["lines"][0].update(unit_price_cents=300000.5),
-         "payload.invoice.lines[0].unit_price_cents"),
-        ("close_drawer", lambda d: d["payload"]["counted_cents"].update(cash=1.5),
-         "payload.counted_cents.cash"),
+        # a float or a bool where an int is expected
+        ("adjust_stock", lambda d: d["payload"].update(delta=2.0), "payload.delta"),
         ("adjust_stock", lambda d: d["payload"].update(delta=True), "payload.delta"),
+        ("count_stock", lambda d: d["payload"].update(observed="4"), "payload.observed"),
         # a float where a Decimal is expected
         ("reprice_pieces", lambda d: d["payload"].update(multiplier_price1=1.5),
          "payload.multiplier_price1"),
@@ -288,6 +288,38 @@ def test_malformed_operation_is_refused_naming_the_path(
     assert_path(refused(data, ValidationError), path)
 
 
+@pytest.mark.parametrize(
+    ("op_type", "mutate", "path"),
+    [
+        ("add_payment", lambda d: d["payload"].update(amount_cents=10700.0),
+         "payload.amount_cents"),
+        ("add_payment", lambda d: d["payload"].update(amount_cents="107.00"),
+         "payload.amount_cents"),
+        ("add_payment", lambda d: d["payload"].update(handed_cents=2e4), "payload.handed_cents"),
+        ("save_invoice",
+         lambda d: d["payload"]["invoice"]["lines"][0].update(unit_price_cents=300000.5),
+         "payload.invoice.lines[0].unit_price_cents"),
+        ("close_drawer", lambda d: d["payload"]["counted_cents"].update(cash=1.5),
+         "payload.counted_cents.cash"),
+        ("finalize_invoice", lambda d: d["payload"].update(expected_total_cents=False),
+         "payload.expected_total_cents"),
+    ],
+)
+def test_an_amount_that_is_not_whole_cents_is_invalid_money(
+        op_type: str, mutate: Callable[[dict[str, Any]], object], path: str) -> None:
+    data = wire(SAMPLES[op_type]())
+    mutate(data)
+    assert_path(refused(data, InvalidMoney), path)
+
+
+def test_a_float_amount_built_in_process_is_refused_on_decode() -> None:
+    payload = AddPayment(payment_id=_ID(), invoice_id=_ID(), details=CASH,
+                         amount_cents=107.5)  # type: ignore[arg-type]
+    data = json.loads(json.dumps(make_op(payload, seq=1, device_id=DEVICE_ID,
+                                         store_id=STORE_ID).to_wire()))
+    assert_path(refused(data, InvalidMoney), "payload.amount_cents")
+
+
 def test_tender_refusal_lists_the_allowed_values() -> None:
     data = wire(SAMPLES["add_payment"]())
     data["payload"]["details"]["tender"] = "bitcoin"
@@ -311,8 +343,8 @@ def test_a_naive_datetime_cannot_be_sent() -> None:
                  client_ts=datetime(2025, 3, 14, 15, 30))
     with pytest.raises(ValidationError, match="naive"):
         op.to_wire()
-    with pytest.raises(ValidationError):
-        encode(1.5)
+    with pytest.raises(ValidationError, match="cannot be sent"):
+        encode(object())
 
 
 def test_decode_entity_field_by_field() -> None:

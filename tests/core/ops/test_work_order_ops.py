@@ -235,7 +235,7 @@ def test_update_work_order(repo: MemoryRepository) -> None:
         ({"status": "picked_up"}, ValidationError),  # moves go through move_work_order
         ({"contact_id": str(new_id())}, ValidationError),
         ({"price_cents": -100}, InvalidMoney),
-        ({"price_cents": "75.00"}, ValidationError),
+        ({"price_cents": "75.00"}, InvalidMoney),
         ({"item_description": " "}, ValidationError),
         ({"promised_date": "next week"}, ValidationError),
     ],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,6 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jeweltrak_core.appraisals.entities import AppraisalLine
+from jeweltrak_core.appraisals.rules import AppraisalPurpose
 from jeweltrak_core.errors import (
     Duplicate,
     InvalidMoney,
@@ -32,7 +35,15 @@ from jeweltrak_core.money import MAX_CENTS
 from jeweltrak_core.payments.rules import RefundReason, Tender
 from jeweltrak_core.sales.tax import LineKind
 from jeweltrak_desktop.demo import demo_store_settings
-from jeweltrak_desktop.services import contacts, inventory, memos, payments, sales, work_orders
+from jeweltrak_desktop.services import (
+    appraisals,
+    contacts,
+    inventory,
+    memos,
+    payments,
+    sales,
+    work_orders,
+)
 from jeweltrak_desktop.services.local_store import DeviceIdentity, LocalStore
 
 from .helpers import assert_clear_message, assert_refused, nothing_written
@@ -73,9 +84,12 @@ def world(
         store, sale.id, tender=Tender.CHECK, amount_cents=sale.total_cents, check_number="1"
     )
     order = work_orders.open_work_order(store, contact_id=customer.id, item_description="Sizing")
+    spare = inventory.create_piece(
+        store, family=Family.JEWELRY, description="Silver cuff", cost_cents=5_000
+    )
     yield SimpleNamespace(
         store=store, ring=ring, chain=chain, customer=customer, invoice=invoice, sale=sale,
-        paid=paid, order=order, line=invoice.lines[0],
+        paid=paid, order=order, line=invoice.lines[0], spare=spare,
     )
     store.close()
 
@@ -131,11 +145,19 @@ MONEY_ENTRY_POINTS: dict[str, MoneyCall] = {
     "work_orders.update_work_order(price_cents)": lambda w, bad: work_orders.update_work_order(
         w.store, w.order.id, price_cents=bad
     ),
+    "memos.issue_memo(prices_cents)": lambda w, bad: memos.issue_memo(
+        w.store, contact_id=w.customer.id, codes=[w.spare.stock_id],
+        prices_cents={w.spare.stock_id: bad},
+    ),
+    "appraisals.create_appraisal(value_cents)": lambda w, bad: appraisals.create_appraisal(
+        w.store, purpose=AppraisalPurpose.INSURANCE, appraisal_date=date(2026, 5, 1),
+        lines=[AppraisalLine(id=new_id(), description="Gold ring", value_cents=bad)],
+    ),
 }
 
 #: Entry points that leave the type check of an amount to the wire codec: a float, bool or
-#: text amount is refused with a plain ValidationError worded for programmers ("float cannot
-#: be sent on the wire.", "payload.amount_cents must be a whole number (got True).").
+#: text amount is refused with a message worded for programmers, naming the wire path
+#: ("payload.amount_cents must be a whole number of cents (got float).").
 WIRE_CHECKED = {
     "inventory.create_piece(retail_cents)",
     "inventory.update_piece(cost_cents)",
@@ -146,21 +168,13 @@ WIRE_CHECKED = {
     "payments.open_drawer(opening_float_cents)",
     "work_orders.open_work_order(estimate_cents)",
     "work_orders.update_work_order(price_cents)",
+    "memos.issue_memo(prices_cents)",
+    "appraisals.create_appraisal(value_cents)",
 }
-_WIRE_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="BUG: the service does not check the amount with require_cents before building the "
-    "op; the wire codec refuses a float/bool/str with a plain ValidationError and a "
-    "programmer's message ('float cannot be sent on the wire.', 'payload.amount_cents must be "
-    "a whole number (got True).') instead of InvalidMoney",
-)
-
-
 def _entries(*, mark_wire_checked: bool) -> list[Any]:
     return [
         pytest.param(
-            entry, marks=[_WIRE_BUG] if mark_wire_checked and entry in WIRE_CHECKED else []
+            entry, marks=[]
         )
         for entry in MONEY_ENTRY_POINTS
     ]
@@ -285,7 +299,7 @@ def test_malformed_stock_ids_and_barcodes_are_refused_on_create(world: SimpleNam
 
 
 @settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -319,6 +333,12 @@ def test_any_scan_finds_a_piece_or_is_refused_cleanly(world: SimpleNamespace, sc
         (Family.DIAMOND, {"carat_weight": Decimal(0)}, "carat weight"),
         (Family.PEARL, {"stone_count": 0}, "stones"),
         (Family.JEWELRY, {"description": "   "}, "description"),
+        pytest.param(
+            Family.DIAMOND,
+            {"carat_weight": 0.5},
+            "carat weight",
+            id="diamond-float-carat_weight",
+        ),
     ],
     ids=lambda v: str(v) if not isinstance(v, dict) else ",".join(v),
 )

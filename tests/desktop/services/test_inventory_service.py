@@ -63,7 +63,7 @@ def test_create_piece_fills_price_tiers_from_cost_and_writes_one_op(store: Local
             store, family=Family.JEWELRY, description="14K rope chain bracelet",
             cost_cents=120_000, location="Case 2",
         )
-    assert piece.stock_id == "DA1001"
+    assert piece.stock_id == "DA-1001"
     assert piece.status is PieceStatus.IN_STOCK
     # Store multipliers, each from cost: 1.5 / 1.8 / 2.0 / 2.5.
     assert (piece.price1_cents, piece.price2_cents, piece.price3_cents, piece.retail_cents) == (
@@ -76,11 +76,11 @@ def test_create_piece_fills_price_tiers_from_cost_and_writes_one_op(store: Local
     payload = rec.payload
     assert isinstance(payload, CreatePiece)
     assert payload.piece.id == piece.id
-    assert payload.piece.stock_id == "DA1001"
+    assert payload.piece.stock_id == "DA-1001"
     assert payload.piece.retail_cents == 300_000
     assert payload.piece.location == "Case 2"
     row = query(store, "SELECT stock_id, family, status, cost_cents FROM pieces")[0]
-    assert tuple(row) == ("DA1001", "jewelry", "in_stock", 120_000)
+    assert tuple(row) == ("DA-1001", "jewelry", "in_stock", 120_000)
 
 
 def test_pieces_of_all_five_families(store: LocalStore) -> None:

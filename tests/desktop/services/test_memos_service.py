@@ -214,3 +214,29 @@ def test_refused_memo_actions_write_nothing(
     invoices = scalar(store, "SELECT count(*) FROM invoices WHERE status = ?", "open")
     assert invoices == 1
     assert sales.get_invoice(store, other_customer_invoice.id).status is InvoiceStatus.OPEN
+
+
+def test_a_consigned_piece_can_be_returned_after_the_vendor_was_paid(
+    store: LocalStore, make_contact, customer: Contact
+) -> None:
+    vendor = make_contact(
+        first_name="", last_name="", company="Rossi Gems Wholesale", is_customer=False,
+        is_vendor=True, phones=[], emails=[],
+    )
+    vmemo = memos.receive_vendor_memo(
+        store, vendor_id=vendor.id, vendor_memo_no="R-77", memo_date=date(2026, 1, 5),
+        pieces=[{"family": Family.JEWELRY, "description": "Consigned emerald ring",
+                 "cost_cents": 100_000, "retail_cents": 250_000}],
+    )
+    piece_id = vmemo.lines[0].piece_id
+    stock_id = scalar(store, "SELECT stock_id FROM pieces WHERE id = ?", str(piece_id))
+    sale = sales.new_invoice(store, contact_id=customer.id)
+    sale = sales.add_piece(store, sale.id, stock_id)
+    sale = sales.finalize_invoice(store, sale.id)
+    memos.settle_vendor_memo(store, vmemo.id, [vmemo.lines[0].id])
+
+    refund = sales.new_invoice(store)
+    refund = sales.add_return(store, refund.id, sale.lines[0].id)
+    refund = sales.finalize_invoice(store, refund.id)
+    assert refund.status is InvoiceStatus.FINALIZED
+    assert status_of(store, piece_id) in ("in_stock", "on_vendor_memo")

@@ -9,8 +9,6 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from jeweltrak_core.appraisals.rules import AppraisalPurpose
 from jeweltrak_core.errors import IllegalTransition
 from jeweltrak_core.inventory.stock import Family
@@ -94,13 +92,6 @@ def test_a_number_is_stable_and_a_refused_document_uses_none(
     assert sales.new_invoice(store).number == "DA-1002"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: inventory.create_piece (and memos.receive_vendor_memo) make StockIDs with "
-    "next_number('stock').replace('-', ''): dropping the separator makes workstation '1' "
-    "piece 11001 and workstation '11' piece 1001 both 'D111001'",
-)
 def test_generated_stock_ids_are_unique_across_workstations(
     open_workstation, tmp_path: Path
 ) -> None:

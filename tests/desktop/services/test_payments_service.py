@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from jeweltrak_core.contacts.entities import Contact
 from jeweltrak_core.errors import IllegalTransition, ValidationError
 from jeweltrak_core.inventory.entities import Piece
@@ -256,7 +254,7 @@ def test_refused_payments_write_nothing(
     )
 
 
-# --- bugs ------------------------------------------------------------------------------
+# --- regressions: bugs these tests found, fixed since ------------------------------
 
 
 def test_partial_cash_payment_applies_the_amount_and_gives_change_from_what_was_handed(
@@ -283,8 +281,10 @@ def test_store_credit_ledger_adds_up_after_paying_more_than_owed_with_credit(
         store, service.id, kind=LineKind.SERVICE, description="Rhodium plating", price_cents=5_000
     )
     assert service.balance_cents == 5_350
-    with pytest.raises(ValidationError, match="at most"):
-        payments.take_payment(store, service.id, tender=Tender.STORE_CREDIT, amount_cents=10_000)
+    assert_refused(
+        store, ValidationError, payments.take_payment, store, service.id,
+        tender=Tender.STORE_CREDIT, amount_cents=10_000, match="at most",
+    )
     payments.take_payment(store, service.id, tender=Tender.STORE_CREDIT, amount_cents=5_350)
 
     balance = contacts.get_contact(store, customer.id).store_credit_cents

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jeweltrak_core.contacts.entities import Contact
-from jeweltrak_core.errors import IllegalTransition, NotFound, ValidationError
+from jeweltrak_core.errors import IllegalTransition, JewelTrakError, NotFound, ValidationError
 from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_core.payments.rules import Tender
 from jeweltrak_core.sales.entities import Invoice
@@ -350,9 +349,12 @@ def test_refused_invoice_edits_write_nothing(
     )
     empty = sales.new_invoice(store)
     assert_refused(store, ValidationError, sales.finalize_invoice, store, empty.id)
+    # An open invoice that has taken money is voided, never deleted.
+    payments.take_cash(store, invoice.id, 10_000)
+    assert_refused(store, ValidationError, sales.delete_invoice, store, invoice.id)
 
 
-# --- bugs ------------------------------------------------------------------------------
+# --- bugs these tests found (the fixed ones stay as regression tests) ------------------
 
 
 def test_return_from_a_tax_exempt_sale_refunds_no_tax(
@@ -401,13 +403,6 @@ def test_return_of_a_discounted_quantity_line_refunds_exactly_what_was_charged(
     assert refund.total_cents == -sale.total_cents
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: sales.add_return spreads an uneven discount over two return lines and each "
-    "line's tax is rounded on its own, so the refunded tax can differ from the tax charged "
-    "(2 × $1.00 − $0.09: charged $0.13, refunded $0.14)",
-)
 def test_return_of_a_discounted_quantity_line_refunds_exactly_the_tax_charged(
     store: LocalStore, make_piece
 ) -> None:
@@ -418,11 +413,21 @@ def test_return_of_a_discounted_quantity_line_refunds_exactly_the_tax_charged(
     assert refund.total_cents == -sale.total_cents
 
 
+def test_a_reopened_invoice_cannot_be_deleted(
+    store: LocalStore, three_pieces: list[Piece]
+) -> None:
+    invoice = sales.new_invoice(store)
+    invoice = sales.add_piece(store, invoice.id, three_pieces[0].stock_id)
+    sales.finalize_invoice(store, invoice.id)  # on account: no payment taken yet
+    sales.reopen_invoice(store, invoice.id, "Wrong customer")
+    assert_refused(store, JewelTrakError, sales.delete_invoice, store, invoice.id)
+
+
 # --- property: a full return mirrors the sale exactly ----------------------------------
 
 
 @settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

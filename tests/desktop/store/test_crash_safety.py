@@ -5,9 +5,15 @@ can; the test kills it with SIGKILL at random moments, again and again, on the s
 database, then checks with the plain ``sqlite3`` module (independent of our code) that the
 database is intact and that every row change has exactly the operations that explain it.
 
+Each *life* of the worker is killed 5–60 ms after it reports that its store is open (or,
+for 15 % of the kills, as soon as it exists, while it is still opening the store).
+
 ``JT_CRASH_KILLS`` sets the number of kills (default 200; e.g. 1000 for a long run).
-``JT_CRASH_SPAWN=exec`` starts every life in a fresh interpreter (about a second of imports
-each) instead of forking it from a worker that imported everything once (the default).
+``JT_CRASH_SPAWN=exec`` starts every life with ``Popen([python, crash_worker.py, db])`` in a
+fresh interpreter (a second of imports each: 200 kills take about two and a half minutes).
+The default starts one such process as a fork server that imports everything once and
+forks a life per kill: the same code on the same file, about four times as many kills per
+minute.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from jeweltrak_desktop.demo import build_demo_store
 
 KILLS = int(os.environ.get("JT_CRASH_KILLS", "200"))
 SPAWN = os.environ.get("JT_CRASH_SPAWN", "fork")
+assert SPAWN in ("fork", "exec"), f"JT_CRASH_SPAWN must be fork or exec, not {SPAWN!r}"
 #: Share of kills sent right after the process starts (while it opens the store).
 IMMEDIATE_SHARE = 0.15
 WORKER = Path(__file__).with_name("crash_worker.py")
@@ -191,7 +198,8 @@ def test_sales_survive_sigkill_at_any_instant(tmp_path: Path) -> None:
         f"({counts['finalized']} finalized, {counts['open']} open, {counts['deleted']} deleted), "
         f"{counts['sold']} pieces sold, {counts['ops']} outbox operations"
     )
-    assert counts["finalized"] > 0, "no sale ever completed: the worker made no progress"
+    if KILLS >= 100:
+        assert counts["finalized"] > 0, "no sale ever completed: the worker made no progress"
 
 
 # --- the checks: plain sqlite3, no code of ours ---------------------------------------------

@@ -20,6 +20,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Index, Integer, MetaData, exc
 
+from jeweltrak_core.payments.rules import Tender
+from jeweltrak_desktop.demo import build_demo_store
+from jeweltrak_desktop.services import payments, sales
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.store import migrate as migrate_module
 from jeweltrak_desktop.store.db import open_engine
@@ -108,8 +111,10 @@ def test_old_database_upgrades_without_losing_anything(old_store: Path, tmp_path
 
     assert result.to_revision == head_revision()
     assert (result.backup is not None) == (old_revision != head_revision())
+    if result.backup is not None:
+        assert table_rows(result.backup) == before_rows
     after_rows = table_rows(path)
-    # Unsynced operations survive the upgrade byte for byte, and so does every other row.
+    # Unsynced operations survive the upgrade byte for byte; no table gains or loses rows.
     assert after_rows["outbox"] == before_rows["outbox"]
     assert query(path, "SELECT count(*) FROM outbox WHERE status = 'pending'")[0][0] > 0
     for table, rows in before_rows.items():
@@ -125,14 +130,33 @@ def test_old_database_upgrades_without_losing_anything(old_store: Path, tmp_path
         "an upgraded database differs from a new one: was a released migration edited in "
         "place instead of adding a revision?"
     )
+    _sell_one_piece(path)
+
+
+def _sell_one_piece(path: Path) -> None:
+    """The upgraded store still works at the counter: a whole sale through the services."""
+    ((stock_id,),) = query(path, "SELECT stock_id FROM pieces WHERE status = 'in_stock' LIMIT 1")
+    store = LocalStore(path)
+    try:
+        pending = store.pending_ops()
+        invoice = sales.add_piece(store, sales.new_invoice(store).id, stock_id)
+        payments.take_payment(
+            store,
+            invoice.id,
+            tender=Tender.CHECK,
+            amount_cents=invoice.balance_cents,
+            check_number="2001",
+        )
+        assert sales.finalize_invoice(store, invoice.id).paid_cents == invoice.total_cents
+        assert store.pending_ops() == pending + 4
+    finally:
+        store.close()
 
 
 # --- backups and no-op runs --------------------------------------------------------------
 
 
 def test_backup_database_copies_a_consistent_snapshot(tmp_path: Path) -> None:
-    from jeweltrak_desktop.demo import build_demo_store
-
     path = tmp_path / "store.db"
     store = build_demo_store(path, pieces=60, contacts=40, history=True)
     try:
@@ -151,8 +175,6 @@ def test_backup_database_copies_a_consistent_snapshot(tmp_path: Path) -> None:
 
 
 def test_migrate_at_head_changes_nothing_and_backs_nothing_up(tmp_path: Path) -> None:
-    from jeweltrak_desktop.demo import build_demo_store
-
     path = tmp_path / "store.db"
     build_demo_store(path, pieces=30, contacts=5, history=False).close()
     before = _dump(path)
@@ -236,8 +258,6 @@ def scripts_with_revision(tmp_path: Path, upgrade_body: str) -> Path:
 
 def store_with_pending_ops(path: Path) -> list[tuple[Any, ...]]:
     """A demo store at head whose operations wait for upload; returns the outbox rows."""
-    from jeweltrak_desktop.demo import build_demo_store
-
     build_demo_store(path, pieces=60, contacts=40, history=True).close()
     con = sqlite3.connect(path)
     try:
