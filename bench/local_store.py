@@ -134,9 +134,8 @@ def main() -> int:
     )
     raw_fts = time_ms(
         lambda: raw.execute(
-            "SELECT p.* FROM pieces_fts f JOIN pieces p ON p.rowid = f.rowid WHERE pieces_fts "
-            "MATCH ? ORDER BY rank LIMIT 50",
-            (inventory.fts_query(rnd.choice(words)),),
+            inventory.SEARCH_PIECES_SQL,
+            (inventory.fts_query(rnd.choice(words)), inventory.RANK_CANDIDATES, 50),
         ).fetchall(),
         args.repeat // 2,
     )

@@ -6,7 +6,7 @@ import re
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, select, text
+from sqlalchemy import ColumnElement, select
 
 from jeweltrak_core.errors import NotFound, ValidationError
 from jeweltrak_core.ids import new_id
@@ -65,25 +65,24 @@ def fts_query(words: str) -> str:
     return " ".join(f'"{t}"*' for t in tokens[:12])
 
 
+#: Ranking (bm25) is computed for at most this many matches: a two-letter query over
+#: 100,000 pieces would otherwise score every match before taking the best 50.
+RANK_CANDIDATES = 2000
+SEARCH_PIECES_SQL = (
+    "SELECT p.* FROM (SELECT rowid AS rid, bm25(pieces_fts) AS score FROM pieces_fts "
+    "WHERE pieces_fts MATCH ? ORDER BY rowid DESC LIMIT ?) AS m "
+    "JOIN pieces p ON p.rowid = m.rid WHERE p.deleted = 0 ORDER BY m.score, p.rowid DESC LIMIT ?"
+)
+
+
 def search_pieces(store: LocalStore, words: str, *, limit: int = 50) -> list[Piece]:
-    """Free-text search across StockID, barcode, certificate, serial and descriptions."""
+    """Free-text search across StockID, barcode, certificate, serial and descriptions.
+
+    Best matches first among the newest ``RANK_CANDIDATES`` matching pieces.
+    """
     query = fts_query(words)
     with store.reader() as repo:
-        ids = (
-            repo.conn.execute(
-                text(
-                    "SELECT p.id FROM pieces_fts f JOIN pieces p ON p.rowid = f.rowid "
-                    "WHERE pieces_fts MATCH :q AND p.deleted = 0 ORDER BY rank LIMIT :n"
-                ),
-                {"q": query, "n": limit},
-            )
-            .scalars()
-            .all()
-        )
-        if not ids:
-            return []
-        by_id = {str(p.id): p for p in repo.list(Piece, _PIECES.c.id.in_(ids))}
-    return [by_id[i] for i in ids if i in by_id]
+        return repo.query(Piece, SEARCH_PIECES_SQL, (query, RANK_CANDIDATES, limit))
 
 
 def get_piece(store: LocalStore, piece_id: UUID) -> Piece:

@@ -69,6 +69,12 @@ class Actor:
 DEMO_OWNER = Actor(user_id=None, name="Demo owner", permissions=frozenset(Permission))
 
 
+_INSERT_OUTBOX = (
+    "INSERT INTO outbox (seq, op_id, op_type, envelope, touched, created_at, status, attempts) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 class Transaction:
     """One SQLite transaction: read through ``repo``, write only through ``apply``."""
 
@@ -81,9 +87,9 @@ class Transaction:
     def apply(self, payload: OpPayload, *, base_version: int | None = None) -> Outcome:
         """Apply one operation locally and queue it for upload."""
         ident = self.store.identity
-        seq = self.conn.execute(
-            update(device).values(last_seq=device.c.last_seq + 1).returning(device.c.last_seq)
-        ).scalar_one()
+        seq = self.repo.db.execute(
+            "UPDATE device SET last_seq = last_seq + 1 RETURNING last_seq"
+        ).fetchone()[0]
         op = Operation(
             op_id=new_id(),
             device_id=ident.device_id,
@@ -105,17 +111,18 @@ class Transaction:
             # The codec names the wire path; the clerk gets the plain sentence.
             details = {k: v for k, v in exc.details.items() if k != "clerk_message"}
             raise type(exc)(exc.details["clerk_message"], **details) from exc
-        self.conn.execute(
-            insert(outbox).values(
-                seq=seq,
-                op_id=str(op.op_id),
-                op_type=op.op_type,
-                envelope=json.dumps(wire, separators=(",", ":")),
-                touched=sorted(set(self.repo.touched)),
-                created_at=format_datetime(op.client_ts),
-                status="pending",
-                attempts=0,
-            )
+        self.repo.db.execute(
+            _INSERT_OUTBOX,
+            (
+                seq,
+                str(op.op_id),
+                op.op_type,
+                json.dumps(wire, separators=(",", ":")),
+                json.dumps(sorted(set(self.repo.touched))),
+                format_datetime(op.client_ts),
+                "pending",
+                0,
+            ),
         )
         self.outcomes.append(outcome)
         return outcome
@@ -161,7 +168,7 @@ class LocalStore:
     def identity(self) -> DeviceIdentity:
         """This workstation's identity (raises if it was never set up)."""
         if self._identity is None:
-            with self.engine.connect().execution_options(read_only=True) as conn:
+            with self.engine.connect() as conn:
                 row = conn.execute(select(device)).mappings().first()
             if row is None:
                 raise ValidationError("This workstation is not set up: pair it or open the demo.")
@@ -213,7 +220,7 @@ class LocalStore:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """A write transaction; committed when the block ends, rolled back if it raises."""
-        with self.engine.begin() as conn:
+        with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
             tx = Transaction(self, conn)
             try:
                 yield tx
@@ -229,13 +236,13 @@ class LocalStore:
     @contextmanager
     def reader(self) -> Iterator[SqliteRepository]:
         """A read-only snapshot."""
-        with self.engine.connect().execution_options(read_only=True) as conn, conn.begin():
+        with self.engine.connect() as conn, conn.begin():
             yield SqliteRepository(conn)
 
     # --- outbox, for the sync client and the status bar ----------------------------------
     def pending_ops(self) -> int:
         """Operations not yet acknowledged by the service."""
-        with self.engine.connect().execution_options(read_only=True) as conn:
+        with self.engine.connect() as conn:
             return int(
                 conn.execute(
                     select(func.count()).select_from(outbox).where(outbox.c.status == "pending")
@@ -249,5 +256,5 @@ class LocalStore:
         stmt = select(outbox).order_by(outbox.c.seq).limit(limit)
         if status is not None:
             stmt = stmt.where(outbox.c.status == status)
-        with self.engine.connect().execution_options(read_only=True) as conn:
+        with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(stmt).mappings()]

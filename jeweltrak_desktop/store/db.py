@@ -28,13 +28,14 @@ def _on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _on_begin(conn: Any) -> None:
-    # Writers take the write lock up front (IMMEDIATE): SQLite's one-writer rule without
-    # deadlocks between two readers that later both want to write. Readers (connections
-    # opened with ``read_only=True``) start a plain deferred transaction: a stable snapshot.
-    if conn.get_execution_options().get("read_only"):
-        conn.exec_driver_sql("BEGIN")
-    else:
+    # Writers (connections opened with ``immediate=True``, see LocalStore.transaction) take
+    # the write lock up front: SQLite's one-writer rule without the deadlock of two readers
+    # that both later want to write. Everything else starts a deferred transaction, so a
+    # plain read never holds the write lock.
+    if conn.get_execution_options().get("immediate"):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 def open_engine(path: Path | str, *, foreign_keys: bool = True) -> Engine:

@@ -8,6 +8,7 @@ uses that to avoid clobbering rows that still have pending operations).
 from __future__ import annotations
 
 import builtins
+import sqlite3
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -100,21 +101,29 @@ class SqliteRepository:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        # Hot paths talk to the sqlite3 connection directly (same connection, same
+        # transaction): SQLAlchemy's per-result bookkeeping costs more than the query.
+        self.db: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
         self.touched: list[str] = []
+
+    def rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a driver-level query as dicts."""
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     # --- generic ------------------------------------------------------------------------
     def get(self, kind: type[E], entity_id: UUID) -> E | None:
         """The entity with its children, or None."""
-        sql = _sql(table_of(kind))
-        cursor = self.conn.exec_driver_sql(sql.select_one, (str(entity_id),))
-        row = cursor.mappings().first()
-        return None if row is None else self._build(table_of(kind), row)
+        et = table_of(kind)
+        found = self.rows(_sql(et).select_one, (str(entity_id),))
+        return self._build(et, found[0]) if found else None
 
     def _build(self, et: EntityTable, row: Any) -> Any:
         children: dict[str, list[Any]] = {}
         sql = _sql(et)
         for name, child in et.children.items():
-            rows = self.conn.exec_driver_sql(sql.select_children[name], (row["id"],)).mappings()
+            rows = self.rows(sql.select_children[name], (row["id"],))
             children[name] = [entity_from_row(child.entity, r, {}) for r in rows]
         return entity_from_row(et.entity, row, children)
 
@@ -125,10 +134,10 @@ class SqliteRepository:
         values = entity_to_row(entity)
         for column, compute in et.computed.items():
             values[column] = compute(entity)
-        self.conn.exec_driver_sql(sql.upsert, tuple(values[c] for c in sql.columns))
+        self.db.execute(sql.upsert, tuple(values[c] for c in sql.columns))
         parent_id = values["id"]
         for name, child in et.children.items():
-            self.conn.exec_driver_sql(sql.delete_children[name], (parent_id,))
+            self.db.execute(sql.delete_children[name], (parent_id,))
             rows = []
             for seq, item in enumerate(getattr(entity, name)):
                 child_row = entity_to_row(item)
@@ -136,7 +145,7 @@ class SqliteRepository:
                 child_row["seq"] = seq
                 rows.append(tuple(child_row[c] for c in sql.child_columns[name]))
             if rows:
-                self.conn.exec_driver_sql(sql.insert_children[name], rows)
+                self.db.executemany(sql.insert_children[name], rows)
         self.touched.append(f"{et.table.name}:{parent_id}")
 
     def delete(self, kind: type[Any], entity_id: UUID) -> None:
@@ -151,8 +160,7 @@ class SqliteRepository:
     def query(self, kind: type[E], sql: str, params: tuple[Any, ...] = ()) -> list[E]:
         """Entities from a driver-level ``SELECT * FROM <table> ...`` (hot paths)."""
         et = table_of(kind)
-        rows = self.conn.exec_driver_sql(sql, params).mappings().all()
-        return [self._build(et, row) for row in rows]
+        return [self._build(et, row) for row in self.rows(sql, params)]
 
     def list(
         self,

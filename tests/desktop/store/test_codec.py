@@ -114,7 +114,7 @@ def test_entity_round_trips_through_the_repository(
     original = stored[cls]
     engine = open_engine(stored_db)
     try:
-        with engine.connect().execution_options(read_only=True) as conn, conn.begin():
+        with engine.connect() as conn, conn.begin():
             loaded = SqliteRepository(conn).get(cls, original.id)
     finally:
         engine.dispose()

@@ -34,7 +34,7 @@ def test_every_connection_is_wal_full_sync_with_foreign_keys(head_db: Path) -> N
                 conns = [
                     stack.enter_context(engine.connect()),
                     stack.enter_context(engine.connect()),
-                    stack.enter_context(engine.connect().execution_options(read_only=True)),
+                    stack.enter_context(engine.connect()),
                 ]
                 for conn in conns:
                     assert _settings(conn) == ("wal", FULL, 1, 5000)
@@ -64,11 +64,12 @@ def test_writers_take_the_write_lock_at_begin_readers_do_not(head_db: Path) -> N
     engine = open_engine(head_db)
     other = sqlite3.connect(head_db, timeout=0, isolation_level=None)
     try:
-        with engine.connect().execution_options(read_only=True) as reader, reader.begin():
+        with engine.connect() as reader, reader.begin():
             reader.exec_driver_sql("SELECT count(*) FROM outbox").scalar()
             other.execute("BEGIN IMMEDIATE")  # a reader's snapshot does not block a writer
             other.execute("ROLLBACK")
-        with engine.begin() as writer:
+        # LocalStore.transaction() opens its writers this way.
+        with engine.connect().execution_options(immediate=True) as writer, writer.begin():
             assert writer.in_transaction()
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")
