@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -389,7 +390,20 @@ def open_demo_store(path: Path, *, pieces: int = 2000) -> LocalStore:
     if path.exists():
         return LocalStore(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return build_demo_store(path, pieces=pieces)
+    # Build beside the target and rename into place: an interrupted build never leaves a
+    # half-filled store that the next start would open as if it were complete.
+    building = path.with_name(f"{path.name}.building")
+    for leftover in path.parent.glob(f"{building.name}*"):
+        leftover.unlink()
+    store = build_demo_store(building, pieces=pieces)
+    store.close()
+    with sqlite3.connect(building) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    building.replace(path)
+    for leftover in path.parent.glob(f"{building.name}-*"):
+        leftover.unlink()
+    return LocalStore(path)
 
 
 def main(argv: list[str] | None = None) -> int:

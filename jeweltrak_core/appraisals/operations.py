@@ -13,11 +13,10 @@ from jeweltrak_core.appraisals.rules import (
     appraisal_check_edit,
     appraisal_finalize,
 )
-from jeweltrak_core.contacts.entities import Contact
 from jeweltrak_core.errors import ValidationError
 from jeweltrak_core.money import require_cents
 from jeweltrak_core.sales.operations import check_number
-from jeweltrak_core.sync.helpers import require
+from jeweltrak_core.sync.helpers import live_contact_id, require
 from jeweltrak_core.sync.ops import APPLIED, ApplyContext, OpPayload, Outcome
 
 
@@ -54,8 +53,8 @@ class SaveAppraisal(OpPayload):
                 raise ValidationError("An appraisal keeps its number.")
         else:
             check_number(ctx.repo, Appraisal, self.number, self.appraisal_id)
-        if self.contact_id is not None:
-            require(ctx.repo, Contact, self.contact_id, "customer")
+        contact_id = (live_contact_id(ctx.repo, self.contact_id)
+                      if self.contact_id is not None else None)
         if self.supersedes_id is not None:
             old = require(ctx.repo, Appraisal, self.supersedes_id, "earlier appraisal")
             if old.status is not AppraisalStatus.FINALIZED:
@@ -64,7 +63,7 @@ class SaveAppraisal(OpPayload):
             line.position = position
         ctx.repo.put(Appraisal(
             id=self.appraisal_id, store_id=ctx.op.store_id, number=self.number,
-            contact_id=self.contact_id, purpose=self.purpose, appraisal_date=self.appraisal_date,
+            contact_id=contact_id, purpose=self.purpose, appraisal_date=self.appraisal_date,
             appraiser_id=self.appraiser_id, appraiser_name=self.appraiser_name,
             appraiser_credentials=self.appraiser_credentials, notes=self.notes,
             supersedes_id=self.supersedes_id, lines=list(self.lines), version=ctx.version,

@@ -58,6 +58,8 @@ class CreatePiece(OpPayload):
         """Store the piece after checking its fields and unique codes."""
         if self.piece.store_id != ctx.op.store_id:
             raise ValidationError("The piece belongs to another store.")
+        if self.piece.deleted:
+            raise ValidationError("A new piece cannot start out deleted.")
         insert_piece(ctx, replace(self.piece))
         return APPLIED
 

@@ -30,7 +30,7 @@ from jeweltrak_core.sales.entities import Invoice, InvoiceLine
 from jeweltrak_core.sales.invoice_state import InvoiceAction, InvoiceStatus, invoice_transition
 from jeweltrak_core.sales.operations import check_number, recompute_totals
 from jeweltrak_core.sales.tax import LineKind
-from jeweltrak_core.sync.helpers import require
+from jeweltrak_core.sync.helpers import live_contact_id, require
 from jeweltrak_core.sync.ops import APPLIED, ApplyContext, OpPayload, Outcome
 
 
@@ -88,14 +88,15 @@ class IssueMemo(OpPayload):
         if ctx.repo.get(CustomerMemo, self.memo_id) is not None:
             raise Duplicate("This memo was already issued.")
         check_number(ctx.repo, CustomerMemo, self.number, self.memo_id)
-        contact = require(ctx.repo, Contact, self.contact_id, "customer")
+        contact = require(ctx.repo, Contact, live_contact_id(ctx.repo, self.contact_id),
+                          "customer")
         if not contact.is_customer:
             raise ValidationError(f"{contact.display_name} is not marked as a customer.")
         for line in self.lines:
             _move_piece(ctx, line.piece_id, StockAction.ISSUE_MEMO)
         ctx.repo.put(CustomerMemo(
             id=self.memo_id, store_id=ctx.op.store_id, number=self.number,
-            contact_id=self.contact_id, issued_at=ctx.now, due_date=self.due_date,
+            contact_id=contact.id, issued_at=ctx.now, due_date=self.due_date,
             terms=self.terms, notes=self.notes, version=ctx.version,
             lines=[MemoLine(id=ln.line_id, piece_id=ln.piece_id, price_cents=ln.price_cents)
                    for ln in self.lines],
@@ -261,17 +262,18 @@ class ReceiveVendorMemo(OpPayload):
 
     def apply(self, ctx: ApplyContext) -> Outcome:
         """Create the consigned pieces and the vendor memo."""
-        vendor = require(ctx.repo, Contact, self.vendor_id, "vendor")
+        vendor = require(ctx.repo, Contact, live_contact_id(ctx.repo, self.vendor_id, "vendor"),
+                         "vendor")
         if not vendor.is_vendor:
             raise ValidationError(f"{vendor.display_name} is not marked as a vendor.")
         if ctx.repo.get(VendorMemo, self.vendor_memo_id) is not None:
             raise Duplicate("This vendor memo was already received.")
         for line in self.lines:
-            piece = replace(line.piece, consigned=True, vendor_id=self.vendor_id,
+            piece = replace(line.piece, consigned=True, vendor_id=vendor.id,
                             vendor_memo_id=self.vendor_memo_id, store_id=ctx.op.store_id)
             insert_piece(ctx, piece)
         ctx.repo.put(VendorMemo(
-            id=self.vendor_memo_id, store_id=ctx.op.store_id, vendor_id=self.vendor_id,
+            id=self.vendor_memo_id, store_id=ctx.op.store_id, vendor_id=vendor.id,
             vendor_memo_no=self.vendor_memo_no, memo_date=self.memo_date, terms=self.terms,
             version=ctx.version,
             lines=[VendorMemoLine(id=ln.line_id, piece_id=ln.piece.id,

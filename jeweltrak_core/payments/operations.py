@@ -20,7 +20,7 @@ from jeweltrak_core.payments.rules import (
 from jeweltrak_core.sales.entities import Invoice
 from jeweltrak_core.sales.invoice_state import InvoiceAction, InvoiceStatus, invoice_transition
 from jeweltrak_core.sales.stock_effects import commit_stock
-from jeweltrak_core.sync.helpers import require
+from jeweltrak_core.sync.helpers import live_contact_id, require
 from jeweltrak_core.sync.ops import APPLIED, ApplyContext, OpPayload, Outcome
 
 _CARD_TENDERS = frozenset({Tender.CARD, Tender.PAYMENT_LINK})
@@ -310,7 +310,7 @@ class TakeDeposit(OpPayload):
 
     def apply(self, ctx: ApplyContext) -> Outcome:
         """Record the deposit and the money that came in for it."""
-        require(ctx.repo, Contact, self.contact_id, "customer")
+        contact_id = live_contact_id(ctx.repo, self.contact_id)
         if self.work_order_id is not None:
             from jeweltrak_core.work_orders.entities import WorkOrder
 
@@ -327,13 +327,13 @@ class TakeDeposit(OpPayload):
                     f"{format_money(self.amount_cents)} deposit.", field="handed")
             change = self.handed_cents - self.amount_cents
         ctx.repo.put(Deposit(
-            id=self.deposit_id, store_id=ctx.op.store_id, contact_id=self.contact_id,
+            id=self.deposit_id, store_id=ctx.op.store_id, contact_id=contact_id,
             amount_cents=self.amount_cents, work_order_id=self.work_order_id, note=self.note,
             created_at=ctx.now, version=ctx.version,
         ))
         ctx.repo.put(_new_payment(
             ctx, self.payment_id, self.details, self.amount_cents, deposit_id=self.deposit_id,
-            work_order_id=self.work_order_id, contact_id=self.contact_id,
+            work_order_id=self.work_order_id, contact_id=contact_id,
             change_given_cents=change, drawer_session_id=self.drawer_session_id,
         ))
         return APPLIED

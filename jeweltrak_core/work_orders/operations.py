@@ -7,11 +7,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid5
 
-from jeweltrak_core.contacts.entities import Contact
 from jeweltrak_core.errors import Duplicate, IllegalTransition, ValidationError
 from jeweltrak_core.money import require_cents
 from jeweltrak_core.sales.operations import check_number
-from jeweltrak_core.sync.helpers import apply_patch, require
+from jeweltrak_core.sync.helpers import apply_patch, live_contact_id, require
 from jeweltrak_core.sync.ops import APPLIED, ApplyContext, OpPayload, Outcome
 from jeweltrak_core.work_orders.entities import (
     WorkOrder,
@@ -75,7 +74,7 @@ class OpenWorkOrder(OpPayload):
         if ctx.repo.get(WorkOrder, self.work_order_id) is not None:
             raise Duplicate("This work order was already opened.")
         check_number(ctx.repo, WorkOrder, self.number, self.work_order_id)
-        require(ctx.repo, Contact, self.contact_id, "customer")
+        contact_id = live_contact_id(ctx.repo, self.contact_id)
         price = self.price_cents if self.price_cents is not None else self.estimate_cents
         if self.redo_of_id is not None:
             original = require(ctx.repo, WorkOrder, self.redo_of_id, "original work order")
@@ -87,7 +86,7 @@ class OpenWorkOrder(OpPayload):
             price = self.price_cents if self.price_cents is not None else default
         order = WorkOrder(
             id=self.work_order_id, store_id=ctx.op.store_id, number=self.number, type=self.type,
-            contact_id=self.contact_id, item_description=self.item_description,
+            contact_id=contact_id, item_description=self.item_description,
             instructions=self.instructions, promised_date=self.promised_date, rush=self.rush,
             estimate_cents=self.estimate_cents, price_cents=price,
             vendor_cost_cents=self.vendor_cost_cents, technician_id=self.technician_id,

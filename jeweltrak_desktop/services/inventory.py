@@ -42,8 +42,11 @@ def find_piece(repo: SqliteRepository, code: str) -> Piece:
 
 
 _BY_CODE = "SELECT * FROM pieces WHERE (stock_id = ? OR barcode = ?) AND deleted = 0 LIMIT 1"
+# Certificate and serial numbers are matched as typed or upper-cased (they are stored as
+# printed, usually upper case); both columns are indexed, NOCASE would scan.
 _BY_CERT = (
-    "SELECT * FROM pieces WHERE (certificate_no = ? OR serial_no = ?) AND deleted = 0 LIMIT 1"
+    "SELECT * FROM pieces WHERE (certificate_no IN (?, ?) OR serial_no IN (?, ?)) "
+    "AND deleted = 0 LIMIT 1"
 )
 
 
@@ -53,7 +56,7 @@ def lookup_piece(repo: SqliteRepository, code: str) -> Piece | None:
     found = repo.query(Piece, _BY_CODE, (value, value))
     if not found:
         raw = code.strip()
-        found = repo.query(Piece, _BY_CERT, (raw, raw))
+        found = repo.query(Piece, _BY_CERT, (raw, raw.upper(), raw, raw.upper()))
     return found[0] if found else None
 
 

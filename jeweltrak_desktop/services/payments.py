@@ -183,6 +183,7 @@ def payments_for_invoice(store: LocalStore, invoice_id: UUID) -> list[Payment]:
 
 def open_drawer(store: LocalStore, opening_float_cents: int) -> DrawerSession:
     """Start the day's drawer with a counted float."""
+    store.actor.require(Permission.SELL)
     with store.transaction() as tx:
         session_id = new_id()
         tx.apply(OpenDrawer(session_id=session_id, opening_float_cents=opening_float_cents))

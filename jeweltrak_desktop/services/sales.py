@@ -76,6 +76,7 @@ def edit_invoice(
     store: LocalStore, invoice_id: UUID, change: Callable[[Transaction, InvoiceDraft], None]
 ) -> Invoice:
     """Load an open invoice, let ``change`` edit its draft, save it as one operation."""
+    store.actor.require(Permission.SELL)
     with store.transaction() as tx:
         invoice = tx.repo.get(Invoice, invoice_id)
         if invoice is None:
@@ -368,6 +369,7 @@ def set_tax_exempt(
 
 def finalize_invoice(store: LocalStore, invoice_id: UUID) -> Invoice:
     """Lock the invoice and commit its stock."""
+    store.actor.require(Permission.SELL)
     with store.transaction() as tx:
         invoice = tx.repo.get(Invoice, invoice_id)
         if invoice is None:
@@ -394,6 +396,7 @@ def void_invoice(store: LocalStore, invoice_id: UUID, reason: str) -> Invoice:
 
 def delete_invoice(store: LocalStore, invoice_id: UUID) -> None:
     """Delete an open invoice with no payments."""
+    store.actor.require(Permission.SELL)
     store.execute(DeleteInvoice(invoice_id=invoice_id))
 
 

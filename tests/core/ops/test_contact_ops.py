@@ -275,16 +275,11 @@ def _deposit_for(repo: MemoryRepository, contact_id: UUID) -> tuple[object, type
             Deposit, deposit_id)
 
 
-_MERGED_BUG = pytest.mark.xfail(strict=True, raises=AssertionError,
-                                reason="BUG: only save_invoice resolves a merged contact; this "
-                                       "document still attaches to the merged duplicate")
-
-
 @pytest.mark.parametrize("make", [
-    pytest.param(_memo_for, id="issue_memo", marks=_MERGED_BUG),
-    pytest.param(_work_order_for, id="open_work_order", marks=_MERGED_BUG),
-    pytest.param(_appraisal_for, id="save_appraisal", marks=_MERGED_BUG),
-    pytest.param(_deposit_for, id="take_deposit", marks=_MERGED_BUG),
+    pytest.param(_memo_for, id="issue_memo"),
+    pytest.param(_work_order_for, id="open_work_order"),
+    pytest.param(_appraisal_for, id="save_appraisal"),
+    pytest.param(_deposit_for, id="take_deposit"),
 ])
 def test_other_documents_for_a_merged_contact_land_on_the_kept_one(
         repo: MemoryRepository, make: Any) -> None:
