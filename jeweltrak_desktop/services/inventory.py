@@ -61,16 +61,20 @@ def lookup_piece(repo: SqliteRepository, code: str) -> Piece | None:
 
 
 def fts_query(words: str) -> str:
-    """User words → an FTS5 query: every word must match, as a prefix."""
-    tokens = _TOKEN.findall(words)
+    """User words → an FTS5 query: every word must match; the last one, still being typed,
+    as a prefix (two characters or more: a one-letter prefix would match half the index)."""
+    tokens = _TOKEN.findall(words)[:12]
     if not tokens:
         raise ValidationError("Type something to search for.")
-    return " ".join(f'"{t}"*' for t in tokens[:12])
+    *done, last = (t.replace('"', "") for t in tokens)
+    parts = [f'"{t}"' for t in done]
+    parts.append(f'"{last}"*' if len(last) >= 2 else f'"{last}"')
+    return " ".join(parts)
 
 
 #: Ranking (bm25) is computed for at most this many matches: a two-letter query over
 #: 100,000 pieces would otherwise score every match before taking the best 50.
-RANK_CANDIDATES = 2000
+RANK_CANDIDATES = 500
 SEARCH_PIECES_SQL = (
     "SELECT p.* FROM (SELECT rowid AS rid, bm25(pieces_fts) AS score FROM pieces_fts "
     "WHERE pieces_fts MATCH ? ORDER BY rowid DESC LIMIT ?) AS m "
