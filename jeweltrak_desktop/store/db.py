@@ -24,6 +24,10 @@ def _on_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # 32 MiB page cache (the default is 2 MiB): at 100,000 pieces the indexes a sale
+    # touches stay in memory.
+    cursor.execute("PRAGMA cache_size=-32768")
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 

@@ -105,6 +105,9 @@ class SqliteRepository:
         # transaction): SQLAlchemy's per-result bookkeeping costs more than the query.
         self.db: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
         self.touched: list[str] = []
+        # Root rows as read in this transaction: ``put`` then writes only changed columns,
+        # so an unchanged StockID or status does not churn its indexes (nor the WAL).
+        self._seen: dict[tuple[str, str], dict[str, Any]] = {}
 
     def rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a driver-level query as dicts."""
@@ -120,6 +123,7 @@ class SqliteRepository:
         return self._build(et, found[0]) if found else None
 
     def _build(self, et: EntityTable, row: Any) -> Any:
+        self._seen[(et.table.name, row["id"])] = row
         children: dict[str, list[Any]] = {}
         sql = _sql(et)
         for name, child in et.children.items():
@@ -134,8 +138,20 @@ class SqliteRepository:
         values = entity_to_row(entity)
         for column, compute in et.computed.items():
             values[column] = compute(entity)
-        self.db.execute(sql.upsert, tuple(values[c] for c in sql.columns))
         parent_id = values["id"]
+        key = (et.table.name, parent_id)
+        before = self._seen.get(key)
+        if before is None:
+            self.db.execute(sql.upsert, tuple(values[c] for c in sql.columns))
+        else:
+            changed = [c for c in sql.columns if before.get(c) != values[c]]
+            if changed:
+                assignments = ", ".join(f"{c} = ?" for c in changed)
+                self.db.execute(
+                    f"UPDATE {et.table.name} SET {assignments} WHERE id = ?",
+                    (*(values[c] for c in changed), parent_id),
+                )
+        self._seen[key] = values
         for name, child in et.children.items():
             self.db.execute(sql.delete_children[name], (parent_id,))
             rows = []
