@@ -153,16 +153,37 @@ def main() -> int:
         sales.finalize_invoice(store, invoice.id)
         finalize.append((time.perf_counter() - started) * 1000)
 
-    durable = sqlite3.connect(workdir / "floor.db", isolation_level=None)
+    # Floor for finalize: raw sqlite3 doing the same durable writes on the same database —
+    # three pieces sold, the invoice finalized, one outbox row — in one transaction.
+    drafts = []
+    for _ in range(len(finalize)):
+        invoice = sales.new_invoice(store)
+        for _line in range(3):
+            invoice = sales.add_piece(store, invoice.id, next(available))
+        drafts.append(invoice)
+    durable = sqlite3.connect(workdir / "store.db", isolation_level=None)
     durable.execute("PRAGMA synchronous=FULL")
-    durable.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)")
-
-    def commit_one() -> None:
+    raw_finalize: list[float] = []
+    for invoice in drafts:
+        started = time.perf_counter()
         durable.execute("BEGIN IMMEDIATE")
-        durable.execute("INSERT INTO t (v) VALUES ('x')")
+        for line in invoice.lines:
+            durable.execute(
+                "UPDATE pieces SET status = 'sold', updated_at = ? WHERE id = ?",
+                ("2026-01-01T00:00:00.000000Z", str(line.piece_id)),
+            )
+        durable.execute(
+            "UPDATE invoices SET status = 'finalized', finalized_at = ? WHERE id = ?",
+            ("2026-01-01T00:00:00.000000Z", str(invoice.id)),
+        )
+        durable.execute(
+            "INSERT INTO outbox (seq, op_id, op_type, envelope, touched, created_at, status, "
+            "attempts) VALUES ((SELECT max(seq) + 1 FROM outbox), ?, 'finalize_invoice', '{}', "
+            "'[]', '', 'floor', 0)",
+            (str(new_id()),),
+        )
         durable.execute("COMMIT")
-
-    raw_commit = time_ms(commit_one, 200)
+        raw_finalize.append((time.perf_counter() - started) * 1000)
     durable.close()
     store.close()
 
@@ -178,8 +199,9 @@ def main() -> int:
         "fulltext_ratio_to_floor": percentile(fulltext, 95) / percentile(raw_fts, 95),
         "finalize_p50_ms": median(finalize),
         "finalize_p95_ms": percentile(finalize, 95),
-        "finalize_floor_commit_p50_ms": median(raw_commit),
-        "finalize_ratio_to_floor": median(finalize) / median(raw_commit),
+        "finalize_floor_p50_ms": median(raw_finalize),
+        "finalize_floor_p95_ms": percentile(raw_finalize, 95),
+        "finalize_ratio_to_floor": median(finalize) / median(raw_finalize),
         "build_pieces_per_s": args.pieces / build_s,
         "build_floor_pieces_per_s": args.pieces / floor_s,
         "build_ratio_to_floor": build_s / floor_s,

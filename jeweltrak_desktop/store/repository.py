@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, func, select, update
 
 from jeweltrak_core.appraisals.entities import Appraisal
 from jeweltrak_core.inventory.entities import Piece
@@ -128,6 +128,7 @@ class SqliteRepository:
         sql = _sql(et)
         for name, child in et.children.items():
             rows = self.rows(sql.select_children[name], (row["id"],))
+            self._seen[(child.table.name, row["id"])] = {"rows": rows}
             children[name] = [entity_from_row(child.entity, r, {}) for r in rows]
         return entity_from_row(et.entity, row, children)
 
@@ -153,24 +154,54 @@ class SqliteRepository:
                 )
         self._seen[key] = values
         for name, child in et.children.items():
-            self.db.execute(sql.delete_children[name], (parent_id,))
-            rows = []
+            new_rows = []
             for seq, item in enumerate(getattr(entity, name)):
                 child_row = entity_to_row(item)
                 child_row[child.parent_column] = parent_id
                 child_row["seq"] = seq
-                rows.append(tuple(child_row[c] for c in sql.child_columns[name]))
-            if rows:
-                self.db.executemany(sql.insert_children[name], rows)
+                new_rows.append(child_row)
+            self._put_children(child.table.name, sql, name, parent_id, new_rows)
         self.touched.append(f"{et.table.name}:{parent_id}")
+
+    def _put_children(
+        self,
+        table: str,
+        sql: _Statements,
+        name: str,
+        parent_id: str,
+        new_rows: builtins.list[dict[str, Any]],
+    ) -> None:
+        """Update child rows in place when the same lines are still there, else replace."""
+        key = (table, parent_id)
+        old_rows = self._seen.get(key, {}).get("rows")
+        self._seen[key] = {"rows": new_rows}
+        if old_rows is not None and [r["id"] for r in old_rows] == [r["id"] for r in new_rows]:
+            for old, new in zip(old_rows, new_rows, strict=True):
+                changed = [c for c in sql.child_columns[name] if old.get(c) != new[c]]
+                if changed:
+                    assignments = ", ".join(f"{c} = ?" for c in changed)
+                    self.db.execute(
+                        f"UPDATE {table} SET {assignments} WHERE id = ?",
+                        (*(new[c] for c in changed), new["id"]),
+                    )
+            return
+        self.db.execute(sql.delete_children[name], (parent_id,))
+        if new_rows:
+            cols = sql.child_columns[name]
+            self.db.executemany(
+                sql.insert_children[name], [tuple(r[c] for c in cols) for r in new_rows]
+            )
 
     def delete(self, kind: type[Any], entity_id: UUID) -> None:
         """Remove the row (children cascade); the outbox op is the tombstone."""
         et = table_of(kind)
         sql = _sql(et)
-        for name in et.children:
-            self.conn.exec_driver_sql(sql.delete_children[name], (str(entity_id),))
-        self.conn.execute(delete(et.table).where(et.table.c.id == str(entity_id)))
+        key = str(entity_id)
+        for name, child in et.children.items():
+            self.db.execute(sql.delete_children[name], (key,))
+            self._seen.pop((child.table.name, key), None)
+        self.db.execute(f"DELETE FROM {et.table.name} WHERE id = ?", (key,))
+        self._seen.pop((et.table.name, key), None)
         self.touched.append(f"{et.table.name}:{entity_id}")
 
     def query(self, kind: type[E], sql: str, params: tuple[Any, ...] = ()) -> list[E]:
