@@ -371,10 +371,14 @@ def finalize_invoice(store: LocalStore, invoice_id: UUID) -> Invoice:
     """Lock the invoice and commit its stock."""
     store.actor.require(Permission.SELL)
     with store.transaction() as tx:
-        invoice = tx.repo.get(Invoice, invoice_id)
-        if invoice is None:
+        # The total the clerk is looking at is the stored one (the whole invoice is loaded
+        # once, by the operation itself).
+        found = tx.repo.rows("SELECT total_cents FROM invoices WHERE id = ?", (str(invoice_id),))
+        if not found:
             raise NotFound("That invoice was not found.")
-        tx.apply(FinalizeInvoice(invoice_id=invoice_id, expected_total_cents=invoice.total_cents))
+        tx.apply(
+            FinalizeInvoice(invoice_id=invoice_id, expected_total_cents=found[0]["total_cents"])
+        )
         return _reload(tx, invoice_id)
 
 

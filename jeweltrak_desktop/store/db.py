@@ -36,10 +36,8 @@ def _on_begin(conn: Any) -> None:
     # the write lock up front: SQLite's one-writer rule without the deadlock of two readers
     # that both later want to write. Everything else starts a deferred transaction, so a
     # plain read never holds the write lock.
-    if conn.get_execution_options().get("immediate"):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
+    raw = conn.connection.driver_connection  # plain sqlite3: BEGIN needs no result handling
+    raw.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate") else "BEGIN")
 
 
 def open_engine(path: Path | str, *, foreign_keys: bool = True) -> Engine:
