@@ -9,17 +9,9 @@ from uuid import UUID
 from jeweltrak_core.appraisals.entities import Appraisal, AppraisalLine
 from jeweltrak_core.appraisals.operations import FinalizeAppraisal, SaveAppraisal
 from jeweltrak_core.appraisals.rules import AppraisalPurpose
-from jeweltrak_core.errors import NotFound
 from jeweltrak_core.ids import new_id
 from jeweltrak_core.permissions import Permission
 from jeweltrak_desktop.services.local_store import LocalStore, Transaction
-
-
-def _get(tx: Transaction, appraisal_id: UUID) -> Appraisal:
-    appraisal = tx.repo.get(Appraisal, appraisal_id)
-    if appraisal is None:
-        raise NotFound("That appraisal was not found.")
-    return appraisal
 
 
 def _save(tx: Transaction, a: Appraisal) -> Appraisal:
@@ -38,7 +30,7 @@ def _save(tx: Transaction, a: Appraisal) -> Appraisal:
             lines=a.lines,
         )
     )
-    return _get(tx, a.id)
+    return tx.fetch(Appraisal, a.id)
 
 
 def create_appraisal(
@@ -85,14 +77,14 @@ def finalize_appraisal(store: LocalStore, appraisal_id: UUID) -> Appraisal:
     store.actor.require(Permission.MANAGE_APPRAISALS)
     with store.transaction() as tx:
         tx.apply(FinalizeAppraisal(appraisal_id=appraisal_id))
-        return _get(tx, appraisal_id)
+        return tx.fetch(Appraisal, appraisal_id)
 
 
 def revise_appraisal(store: LocalStore, appraisal_id: UUID) -> Appraisal:
     """Edit of a finalized appraisal: a new draft that supersedes it, with copied lines."""
     store.actor.require(Permission.MANAGE_APPRAISALS)
     with store.transaction() as tx:
-        old = _get(tx, appraisal_id)
+        old = tx.fetch(Appraisal, appraisal_id)
         return _save(
             tx,
             replace(

@@ -31,9 +31,7 @@ def create_contact(store: LocalStore, **fields: Any) -> Contact:
     contact = Contact(id=new_id(), **fields)
     with store.transaction() as tx:
         tx.apply(CreateContact(contact=contact))
-        created = tx.repo.get(Contact, contact.id)
-        assert created is not None
-        return created
+        return tx.fetch(Contact, contact.id)
 
 
 def get_contact(store: LocalStore, contact_id: UUID) -> Contact:
@@ -54,9 +52,7 @@ def patch_contact(
         tx.apply(
             PatchContact(contact_id=contact_id, changes=encode(changes)), base_version=base_version
         )
-        contact = tx.repo.get(Contact, contact_id)
-        assert contact is not None
-        return contact
+        return tx.fetch(Contact, contact_id)
 
 
 def merge_contacts(store: LocalStore, *, keep_id: UUID, merge_id: UUID) -> Contact:
@@ -64,9 +60,7 @@ def merge_contacts(store: LocalStore, *, keep_id: UUID, merge_id: UUID) -> Conta
     store.actor.require(Permission.MANAGE_CONTACTS)
     with store.transaction() as tx:
         tx.apply(MergeContacts(keep_id=keep_id, merge_id=merge_id))
-        contact = tx.repo.get(Contact, keep_id)
-        assert contact is not None
-        return contact
+        return tx.fetch(Contact, keep_id)
 
 
 def search_contacts(store: LocalStore, words: str, *, limit: int = 50) -> list[Contact]:

@@ -142,9 +142,7 @@ def create_piece(
         if piece.is_quantity_item and piece.qty_purchased == 0:
             piece.qty_purchased = 0
         tx.apply(CreatePiece(piece=piece))
-        created = tx.repo.get(Piece, piece.id)
-        assert created is not None
-        return created
+        return tx.fetch(Piece, piece.id)
 
 
 def update_piece(store: LocalStore, piece_id: UUID, **changes: Any) -> Piece:
@@ -152,9 +150,7 @@ def update_piece(store: LocalStore, piece_id: UUID, **changes: Any) -> Piece:
     store.actor.require(Permission.MANAGE_INVENTORY)
     with store.transaction() as tx:
         tx.apply(UpdatePiece(piece_id=piece_id, changes=encode(changes)))
-        piece = tx.repo.get(Piece, piece_id)
-        assert piece is not None
-        return piece
+        return tx.fetch(Piece, piece_id)
 
 
 def adjust_stock(
@@ -164,9 +160,7 @@ def adjust_stock(
     store.actor.require(Permission.MANAGE_INVENTORY)
     with store.transaction() as tx:
         tx.apply(AdjustStock(piece_id=piece_id, delta=delta, reason=reason, purchase=purchase))
-        piece = tx.repo.get(Piece, piece_id)
-        assert piece is not None
-        return piece
+        return tx.fetch(Piece, piece_id)
 
 
 def count_stock(store: LocalStore, piece_id: UUID, observed: int) -> Piece:
@@ -183,9 +177,7 @@ def count_stock(store: LocalStore, piece_id: UUID, observed: int) -> Piece:
                 as_of_version=piece.version,
             )
         )
-        counted = tx.repo.get(Piece, piece_id)
-        assert counted is not None
-        return counted
+        return tx.fetch(Piece, piece_id)
 
 
 def change_status(store: LocalStore, piece_id: UUID, action: StockAction, note: str = "") -> Piece:
@@ -193,9 +185,7 @@ def change_status(store: LocalStore, piece_id: UUID, action: StockAction, note: 
     store.actor.require(Permission.MANAGE_INVENTORY)
     with store.transaction() as tx:
         tx.apply(ChangePieceStatus(piece_id=piece_id, action=action, note=note))
-        piece = tx.repo.get(Piece, piece_id)
-        assert piece is not None
-        return piece
+        return tx.fetch(Piece, piece_id)
 
 
 def reprice(store: LocalStore, piece_ids: list[UUID]) -> None:

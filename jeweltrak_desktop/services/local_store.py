@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from jeweltrak_core.clock import utc_now
-from jeweltrak_core.errors import JewelTrakError, PermissionDenied, ValidationError
+from jeweltrak_core.errors import JewelTrakError, NotFound, PermissionDenied, ValidationError
 from jeweltrak_core.ids import new_id
 from jeweltrak_core.permissions import Permission
 from jeweltrak_core.store.entities import Store
@@ -32,6 +32,7 @@ from jeweltrak_desktop.store.repository import SqliteRepository
 from jeweltrak_desktop.store.schema import device, number_sequences, outbox, sync_state
 
 log = logging.getLogger(__name__)
+E = TypeVar("E")
 
 #: Document kinds and the letter that starts their numbers (invoices have none).
 NUMBER_PREFIXES = {"invoice": "", "memo": "M", "work_order": "R", "appraisal": "A", "stock": ""}
@@ -126,6 +127,13 @@ class Transaction:
         )
         self.outcomes.append(outcome)
         return outcome
+
+    def fetch(self, kind: type[E], entity_id: UUID) -> E:
+        """An entity this transaction just wrote (or that must exist), as the UI sees it."""
+        entity = self.repo.get(kind, entity_id)
+        if entity is None:
+            raise NotFound(f"The {kind.__name__.lower()} was not found.")
+        return entity
 
     def next_number(self, kind: str) -> str:
         """The next document number of this workstation: unique across offline workstations."""

@@ -24,14 +24,8 @@ from jeweltrak_core.memos.rules import AgingBucket, MemoStatus, aging_bucket
 from jeweltrak_core.permissions import Permission
 from jeweltrak_core.sales.entities import Invoice
 from jeweltrak_desktop.services.inventory import find_piece
-from jeweltrak_desktop.services.local_store import LocalStore, Transaction
+from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.store.schema import table_of
-
-
-def _memo(tx: Transaction, memo_id: UUID) -> CustomerMemo:
-    memo = tx.repo.get(CustomerMemo, memo_id)
-    assert memo is not None
-    return memo
 
 
 def issue_memo(
@@ -62,7 +56,7 @@ def issue_memo(
                 terms=terms,
             )
         )
-        return _memo(tx, memo_id)
+        return tx.fetch(CustomerMemo, memo_id)
 
 
 def return_memo_lines(store: LocalStore, memo_id: UUID, line_ids: list[UUID]) -> CustomerMemo:
@@ -70,7 +64,7 @@ def return_memo_lines(store: LocalStore, memo_id: UUID, line_ids: list[UUID]) ->
     store.actor.require(Permission.MANAGE_MEMOS)
     with store.transaction() as tx:
         tx.apply(ReturnMemoLines(memo_id=memo_id, line_ids=line_ids))
-        return _memo(tx, memo_id)
+        return tx.fetch(CustomerMemo, memo_id)
 
 
 def convert_memo_to_invoice(
@@ -94,9 +88,7 @@ def convert_memo_to_invoice(
                 surtax_threshold_cents=settings.surtax_threshold_cents,
             )
         )
-        invoice = tx.repo.get(Invoice, target)
-        assert invoice is not None
-        return invoice
+        return tx.fetch(Invoice, target)
 
 
 def reverse_memo_line(store: LocalStore, memo_id: UUID, line_id: UUID) -> CustomerMemo:
@@ -104,7 +96,7 @@ def reverse_memo_line(store: LocalStore, memo_id: UUID, line_id: UUID) -> Custom
     store.actor.require(Permission.MANAGE_MEMOS)
     with store.transaction() as tx:
         tx.apply(ReverseMemoLine(memo_id=memo_id, line_id=line_id))
-        return _memo(tx, memo_id)
+        return tx.fetch(CustomerMemo, memo_id)
 
 
 def get_memo(store: LocalStore, memo_id: UUID) -> CustomerMemo | None:
@@ -165,9 +157,7 @@ def receive_vendor_memo(
                 lines=lines,
             )
         )
-        memo = tx.repo.get(VendorMemo, memo_id)
-        assert memo is not None
-        return memo
+        return tx.fetch(VendorMemo, memo_id)
 
 
 def return_to_vendor(store: LocalStore, vendor_memo_id: UUID, line_ids: list[UUID]) -> VendorMemo:
@@ -175,9 +165,7 @@ def return_to_vendor(store: LocalStore, vendor_memo_id: UUID, line_ids: list[UUI
     store.actor.require(Permission.MANAGE_INVENTORY)
     with store.transaction() as tx:
         tx.apply(ReturnToVendor(vendor_memo_id=vendor_memo_id, line_ids=line_ids))
-        memo = tx.repo.get(VendorMemo, vendor_memo_id)
-        assert memo is not None
-        return memo
+        return tx.fetch(VendorMemo, vendor_memo_id)
 
 
 def settle_vendor_memo(store: LocalStore, vendor_memo_id: UUID, line_ids: list[UUID]) -> VendorMemo:
@@ -185,6 +173,4 @@ def settle_vendor_memo(store: LocalStore, vendor_memo_id: UUID, line_ids: list[U
     store.actor.require(Permission.MANAGE_INVENTORY)
     with store.transaction() as tx:
         tx.apply(SettleVendorMemoLines(vendor_memo_id=vendor_memo_id, line_ids=line_ids))
-        memo = tx.repo.get(VendorMemo, vendor_memo_id)
-        assert memo is not None
-        return memo
+        return tx.fetch(VendorMemo, vendor_memo_id)

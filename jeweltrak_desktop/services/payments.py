@@ -60,9 +60,7 @@ def take_payment(
                 ),
             )
         )
-        payment = tx.repo.get(Payment, payment_id)
-        assert payment is not None
-        return payment
+        return tx.fetch(Payment, payment_id)
 
 
 def take_cash(store: LocalStore, invoice_id: UUID, handed_cents: int) -> Payment:
@@ -124,9 +122,7 @@ def refund_payment(
                 drawer_session_id=_drawer_id(tx),
             )
         )
-        refund = tx.repo.get(Payment, refund_id)
-        assert refund is not None
-        return refund
+        return tx.fetch(Payment, refund_id)
 
 
 def take_deposit(
@@ -160,9 +156,7 @@ def take_deposit(
                 ),
             )
         )
-        deposit = tx.repo.get(Deposit, deposit_id)
-        assert deposit is not None
-        return deposit
+        return tx.fetch(Deposit, deposit_id)
 
 
 def deposits_for(store: LocalStore, contact_id: UUID) -> list[Deposit]:
@@ -187,9 +181,7 @@ def open_drawer(store: LocalStore, opening_float_cents: int) -> DrawerSession:
     with store.transaction() as tx:
         session_id = new_id()
         tx.apply(OpenDrawer(session_id=session_id, opening_float_cents=opening_float_cents))
-        session = tx.repo.get(DrawerSession, session_id)
-        assert session is not None
-        return session
+        return tx.fetch(DrawerSession, session_id)
 
 
 def current_drawer(store: LocalStore) -> DrawerSession | None:

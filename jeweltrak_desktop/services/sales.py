@@ -63,13 +63,7 @@ def new_invoice(
             surtax_threshold_cents=settings.surtax_threshold_cents,
         )
         tx.apply(SaveInvoice(invoice=draft))
-        return _reload(tx, draft.id)
-
-
-def _reload(tx: Transaction, invoice_id: UUID) -> Invoice:
-    invoice = tx.repo.get(Invoice, invoice_id)
-    assert invoice is not None
-    return invoice
+        return tx.fetch(Invoice, draft.id)
 
 
 def edit_invoice(
@@ -88,7 +82,7 @@ def edit_invoice(
         draft = draft_of(invoice)
         change(tx, draft)
         tx.apply(SaveInvoice(invoice=draft))
-        return _reload(tx, invoice_id)
+        return tx.fetch(Invoice, invoice_id)
 
 
 def _piece_price(piece: Piece, tier: str) -> int:
@@ -379,7 +373,7 @@ def finalize_invoice(store: LocalStore, invoice_id: UUID) -> Invoice:
         tx.apply(
             FinalizeInvoice(invoice_id=invoice_id, expected_total_cents=found[0]["total_cents"])
         )
-        return _reload(tx, invoice_id)
+        return tx.fetch(Invoice, invoice_id)
 
 
 def reopen_invoice(store: LocalStore, invoice_id: UUID, reason: str) -> Invoice:
@@ -387,7 +381,7 @@ def reopen_invoice(store: LocalStore, invoice_id: UUID, reason: str) -> Invoice:
     store.actor.require(Permission.REOPEN_INVOICE)
     with store.transaction() as tx:
         tx.apply(ReopenInvoice(invoice_id=invoice_id, reason=reason))
-        return _reload(tx, invoice_id)
+        return tx.fetch(Invoice, invoice_id)
 
 
 def void_invoice(store: LocalStore, invoice_id: UUID, reason: str) -> Invoice:
@@ -395,7 +389,7 @@ def void_invoice(store: LocalStore, invoice_id: UUID, reason: str) -> Invoice:
     store.actor.require(Permission.VOID_INVOICE)
     with store.transaction() as tx:
         tx.apply(VoidInvoice(invoice_id=invoice_id, reason=reason))
-        return _reload(tx, invoice_id)
+        return tx.fetch(Invoice, invoice_id)
 
 
 def delete_invoice(store: LocalStore, invoice_id: UUID) -> None:

@@ -12,8 +12,12 @@ from jeweltrak_desktop.services.local_store import LocalStore
 
 #: Document tables searched by number prefix (their ``number`` columns are NOCASE-indexed,
 #: so ``LIKE 'prefix%'`` is an index range scan).
-_DOCUMENTS = (("invoice", "invoices"), ("memo", "customer_memos"),
-              ("work_order", "work_orders"), ("appraisal", "appraisals"))
+_DOCUMENTS = (
+    ("invoice", "invoices"),
+    ("memo", "customer_memos"),
+    ("work_order", "work_orders"),
+    ("appraisal", "appraisals"),
+)
 
 
 @dataclass(frozen=True)
@@ -37,12 +41,20 @@ def global_search(store: LocalStore, text: str, *, limit: int = 20) -> list[Sear
         hits.append(exact)
     hits += _documents(store, query, limit)
     if any(c.isalnum() for c in query):
-        hits += [SearchHit("contact", c.id, c.display_name, " · ".join(c.phones + c.emails))
-                 for c in contacts.search_contacts(store, query, limit=limit)]
-        hits += [SearchHit("piece", p.id, f"{p.stock_id} {p.description}",
-                           f"{p.status.value.replace('_', ' ')} · {format_money(p.retail_cents)}")
-                 for p in inventory.search_pieces(store, query, limit=limit)
-                 if exact is None or p.id != exact.id]
+        hits += [
+            SearchHit("contact", c.id, c.display_name, " · ".join(c.phones + c.emails))
+            for c in contacts.search_contacts(store, query, limit=limit)
+        ]
+        hits += [
+            SearchHit(
+                "piece",
+                p.id,
+                f"{p.stock_id} {p.description}",
+                f"{p.status.value.replace('_', ' ')} · {format_money(p.retail_cents)}",
+            )
+            for p in inventory.search_pieces(store, query, limit=limit)
+            if exact is None or p.id != exact.id
+        ]
     return hits[:limit]
 
 
@@ -53,8 +65,12 @@ def _exact_piece(store: LocalStore, query: str) -> SearchHit | None:
         return None
     if piece is None:
         return None
-    return SearchHit("piece", piece.id, f"{piece.stock_id} {piece.description}",
-                     f"{piece.status.value.replace('_', ' ')} · {format_money(piece.retail_cents)}")
+    return SearchHit(
+        "piece",
+        piece.id,
+        f"{piece.stock_id} {piece.description}",
+        f"{piece.status.value.replace('_', ' ')} · {format_money(piece.retail_cents)}",
+    )
 
 
 def _documents(store: LocalStore, query: str, limit: int) -> list[SearchHit]:
@@ -67,6 +83,5 @@ def _documents(store: LocalStore, query: str, limit: int) -> list[SearchHit]:
                 f"SELECT id, number FROM {table} WHERE number LIKE ? ORDER BY number LIMIT ?",
                 (f"{query}%", limit),
             ):
-                hits.append(SearchHit(kind, UUID(row["id"]), row["number"],
-                                      kind.replace("_", " ")))
+                hits.append(SearchHit(kind, UUID(row["id"]), row["number"], kind.replace("_", " ")))
     return hits

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from jeweltrak_core.errors import NotFound
 from jeweltrak_core.ids import new_id
 from jeweltrak_core.permissions import Permission
 from jeweltrak_core.sync.wire import encode
@@ -23,16 +24,10 @@ from jeweltrak_core.work_orders.rules import (
     WorkOrderType,
     board_sort_key,
 )
-from jeweltrak_desktop.services.local_store import LocalStore, Transaction
+from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.store.schema import table_of
 
 _ORDERS = table_of(WorkOrder).table
-
-
-def _order(tx: Transaction, work_order_id: UUID) -> WorkOrder:
-    order = tx.repo.get(WorkOrder, work_order_id)
-    assert order is not None
-    return order
 
 
 def open_work_order(
@@ -57,16 +52,16 @@ def open_work_order(
                 **fields,
             )
         )
-        return _order(tx, order_id)
+        return tx.fetch(WorkOrder, order_id)
 
 
 def redo_under_warranty(
     store: LocalStore, original_id: UUID, *, instructions: str = ""
 ) -> WorkOrder:
     """A redo of a picked-up job; $0 inside its warranty window."""
-    with store.reader() as repo:
-        original = repo.get(WorkOrder, original_id)
-    assert original is not None
+    original = get_work_order(store, original_id)
+    if original is None:
+        raise NotFound("That work order was not found.")
     return open_work_order(
         store,
         contact_id=original.contact_id,
@@ -86,7 +81,7 @@ def move_work_order(
     store.actor.require(Permission.MANAGE_WORK_ORDERS)
     with store.transaction() as tx:
         tx.apply(MoveWorkOrder(work_order_id=work_order_id, to_status=to_status))
-        return _order(tx, work_order_id)
+        return tx.fetch(WorkOrder, work_order_id)
 
 
 def add_note(
@@ -99,7 +94,7 @@ def add_note(
                 work_order_id=work_order_id, note_id=new_id(), text=text, internal=internal
             )
         )
-        return _order(tx, work_order_id)
+        return tx.fetch(WorkOrder, work_order_id)
 
 
 def attach_photo(
@@ -121,7 +116,7 @@ def attach_photo(
                 caption=caption,
             )
         )
-        return _order(tx, work_order_id)
+        return tx.fetch(WorkOrder, work_order_id)
 
 
 def update_work_order(store: LocalStore, work_order_id: UUID, **changes: Any) -> WorkOrder:
@@ -129,7 +124,7 @@ def update_work_order(store: LocalStore, work_order_id: UUID, **changes: Any) ->
     store.actor.require(Permission.MANAGE_WORK_ORDERS)
     with store.transaction() as tx:
         tx.apply(UpdateWorkOrder(work_order_id=work_order_id, changes=encode(changes)))
-        return _order(tx, work_order_id)
+        return tx.fetch(WorkOrder, work_order_id)
 
 
 def board(store: LocalStore) -> dict[WorkOrderStatus, list[WorkOrder]]:
