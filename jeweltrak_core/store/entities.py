@@ -34,7 +34,7 @@ class Store:
     multiplier_mode: MultiplierMode = MultiplierMode.EACH_FROM_COST
     weight_unit: WeightUnit = WeightUnit.GRAM
     #: Ten letters standing for 1234567890 on tags (“hidden cost code”).
-    cost_code: str = "JEWELSTORX"
+    cost_code: str = "MAKEPROFIT"
     disclaimer: str = ""
     version: int = 0
 
