@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from jeweltrak_core.errors import ValidationError
+from jeweltrak_core.errors import NotFound, ValidationError
+from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_core.money import format_money
+from jeweltrak_core.work_orders.entities import WorkOrder
+from jeweltrak_desktop.documents.claim_stub import parse_claim_stub
 from jeweltrak_desktop.services import contacts, inventory
 from jeweltrak_desktop.services.local_store import LocalStore
 
@@ -85,3 +88,27 @@ def _documents(store: LocalStore, query: str, limit: int) -> list[SearchHit]:
             ):
                 hits.append(SearchHit(kind, UUID(row["id"]), row["number"], kind.replace("_", " ")))
     return hits
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What the Sell screen's scan field read: a piece to sell or a job to hand back."""
+
+    piece: Piece | None = None
+    work_order: WorkOrder | None = None
+
+
+def resolve_scan(store: LocalStore, raw: str) -> ScanResult:
+    """A keyboard-wedge scan: a work-order claim stub (``WO/<number>``) or a piece code."""
+    number = parse_claim_stub(raw)
+    if number is not None:
+        with store.reader() as repo:
+            found = repo.query(WorkOrder, "SELECT * FROM work_orders WHERE number = ? LIMIT 1",
+                               (number,))
+        if not found:
+            raise NotFound(f"No work order has number {number}.")
+        return ScanResult(work_order=found[0])
+    piece = inventory.lookup(store, raw)
+    if piece is None:
+        raise NotFound(f"Nothing has the code “{raw.strip()}”.")
+    return ScanResult(piece=piece)

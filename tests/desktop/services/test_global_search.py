@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from jeweltrak_core.contacts.entities import Contact
 from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_desktop.services import memos, sales, search, work_orders
@@ -38,3 +40,20 @@ def test_an_exact_stock_id_comes_first_then_contacts_and_words(
 
 def test_nothing_matching_finds_nothing(store: LocalStore) -> None:
     assert search.global_search(store, "zzzz-nothing-like-this") == []
+
+
+def test_a_scanned_claim_stub_finds_its_work_order_and_a_tag_finds_its_piece(
+    store: LocalStore, three_pieces: list[Piece], customer: Contact
+) -> None:
+    from jeweltrak_core.errors import NotFound
+    from jeweltrak_desktop.documents.claim_stub import claim_stub_code
+
+    order = work_orders.open_work_order(store, contact_id=customer.id,
+                                        item_description="Re-tip four prongs")
+    found = search.resolve_scan(store, claim_stub_code(order.number) + "\r\n")
+    assert found.work_order is not None and found.work_order.id == order.id
+    assert found.piece is None
+    by_tag = search.resolve_scan(store, three_pieces[0].stock_id.lower())
+    assert by_tag.piece is not None and by_tag.piece.id == three_pieces[0].id
+    with pytest.raises(NotFound):
+        search.resolve_scan(store, claim_stub_code("RZZ-999"))
