@@ -6,7 +6,7 @@ import re
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
 from jeweltrak_core.errors import NotFound, ValidationError
 from jeweltrak_core.ids import new_id
@@ -139,8 +139,6 @@ def create_piece(
             **prices,
             **other,
         )
-        if piece.is_quantity_item and piece.qty_purchased == 0:
-            piece.qty_purchased = 0
         tx.apply(CreatePiece(piece=piece))
         return tx.fetch(Piece, piece.id)
 
@@ -217,18 +215,11 @@ def list_pieces(
 
 
 def count_by_status(store: LocalStore) -> dict[str, int]:
-    """How many pieces are in each stock status."""
-    from sqlalchemy import func
-
+    """How many pieces (not deleted) are in each stock status, as the overview counts them."""
     with store.reader() as repo:
         rows = repo.conn.execute(
-            select(_PIECES.c.status, func.count()).group_by(_PIECES.c.status)
+            select(_PIECES.c.status, func.count())
+            .where(_PIECES.c.deleted.is_(False))
+            .group_by(_PIECES.c.status)
         ).all()
     return {status: count for status, count in rows}
-
-
-def require_positive(value: int, field: str) -> int:
-    """Quantities typed at the counter are whole and positive."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValidationError(f"{field} must be a whole number above zero.", field=field)
-    return value
