@@ -1,0 +1,1 @@
+"""Owner signup, sign-in, staff, permission groups and stores."""

@@ -1,0 +1,7 @@
+"""HTTP endpoints for accounts (filled in by the accounts work)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

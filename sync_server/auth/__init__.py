@@ -1,0 +1,1 @@
+"""Credentials: passwords and PINs (argon2id), bearer tokens (random, only hashes stored)."""

@@ -1,0 +1,1 @@
+"""Database access: engine, platform tables, tenant schemas and their migrations."""

@@ -1,0 +1,1 @@
+"""Workstations: pairing to a store, device tokens, revocation."""

@@ -1,0 +1,1 @@
+"""Sync: the exactly-once push, the change feed, snapshots and change notifications."""

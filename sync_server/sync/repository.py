@@ -1,0 +1,281 @@
+"""``PgRepository``: the core ``Repository`` protocol over a tenant schema, with buffered writes.
+
+A push applies up to hundreds of operations in one transaction. Writing each op's rows as
+it goes would cost a dozen round trips per op, so writes are buffered: each op writes into
+its own layer (dropped whole if the op is rejected — the op is atomic on its own), an
+accepted op's layer joins the batch buffer, and the batch is written with one
+``executemany`` per table at the end. Every read consults the buffers first, so an op sees
+the effects of the ops before it exactly as if they had been written. Documents are kept
+encoded and decoded afresh on each ``get``: an op that mutates an entity and then fails
+cannot leave a half-changed object behind for the next op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from uuid import UUID
+
+from psycopg import Cursor
+from psycopg.types.json import Jsonb
+
+from jeweltrak_core.inventory.entities import Piece
+from jeweltrak_core.payments.entities import DrawerSession, Payment
+from jeweltrak_core.sync.wire import decode, encode
+from sync_server.db.tenant_tables import kind_of
+
+E = TypeVar("E")
+Doc = dict[str, Any]
+
+_CONTACT_OWNED = (
+    "invoices",
+    "customer_memos",
+    "work_orders",
+    "appraisals",
+    "payments",
+    "deposits",
+    "store_credit_entries",
+)
+_VENDOR_OWNED = ("pieces", "vendor_memos")
+
+
+@dataclass
+class Stored:
+    """One row as this transaction sees it."""
+
+    doc: Doc | None  # None: the row does not exist
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row written by an op: becomes a row upsert and a change-log entry."""
+
+    table: str
+    entity_id: UUID
+    doc: Doc
+    deleted: bool
+
+
+class PgRepository:
+    """Reads through the buffers to the tenant schema; writes into the current op's layer."""
+
+    def __init__(self, cursor: Cursor[Any]) -> None:
+        self.cur = cursor
+        self._db: dict[tuple[str, UUID], Stored] = {}  # rows read from the database
+        self._batch: dict[tuple[str, UUID], Stored] = {}  # accepted ops' writes
+        self._op: dict[tuple[str, UUID], Stored] = {}  # the current op's writes
+        self._batch_versions: dict[tuple[str, UUID], int] = {}
+
+    # --- op layering ----------------------------------------------------------------
+    def begin_op(self) -> None:
+        """Start a new op layer."""
+        self._op = {}
+
+    def rollback_op(self) -> None:
+        """Forget everything the current op wrote (it was rejected)."""
+        self._op = {}
+
+    def commit_op(self, version: int) -> list[Change]:
+        """Move the op's writes into the batch; returns them for the change log."""
+        changes = []
+        for key, stored in self._op.items():
+            assert stored.doc is not None
+            # The row's version is authoritative: every aggregate written by this op
+            # carries it, whether or not the op's rules set it.
+            doc = dict(stored.doc)
+            if "version" in doc:
+                doc["version"] = version
+            stored = Stored(doc, stored.deleted)
+            self._batch[key] = stored
+            self._batch_versions[key] = version
+            changes.append(Change(key[0], key[1], doc, stored.deleted))
+        self._op = {}
+        return changes
+
+    def discard_batch(self) -> None:
+        """Forget unwritten batch writes (their savepoint was rolled back)."""
+        self._batch = {}
+        self._batch_versions = {}
+        self._op = {}
+
+    @property
+    def op_changed(self) -> bool:
+        """Whether the current op has written anything."""
+        return bool(self._op)
+
+    # --- reads ----------------------------------------------------------------------
+    def _stored(self, table: str, entity_id: UUID) -> Stored:
+        key = (table, entity_id)
+        for layer in (self._op, self._batch, self._db):
+            found = layer.get(key)
+            if found is not None:
+                return found
+        self.cur.execute(f"SELECT doc, deleted FROM {table} WHERE id = %s", (entity_id,))
+        row = self.cur.fetchone()
+        stored = Stored(row[0], row[1]) if row else Stored(None)
+        self._db[key] = stored
+        return stored
+
+    def get(self, kind: type[E], entity_id: UUID) -> E | None:
+        """The entity as of the ops applied so far, or None (missing or deleted)."""
+        stored = self._stored(kind_of(kind).table, entity_id)
+        if stored.doc is None or stored.deleted:
+            return None
+        return decode(kind, stored.doc)
+
+    def _buffered(self) -> dict[tuple[str, UUID], Stored]:
+        merged = dict(self._batch)
+        merged.update(self._op)
+        return merged
+
+    def _select(
+        self,
+        table: str,
+        where_sql: str,
+        params: tuple[Any, ...],
+        matches: Callable[[Doc], bool],
+    ) -> list[tuple[UUID, Doc]]:
+        """Live rows matching both in the database and in the buffers (buffers win)."""
+        self.cur.execute(
+            f"SELECT id, doc, deleted FROM {table} WHERE NOT deleted AND ({where_sql})", params
+        )
+        found: dict[UUID, Doc] = {}
+        for row_id, doc, deleted in self.cur.fetchall():
+            self._db.setdefault((table, row_id), Stored(doc, deleted))
+            found[row_id] = doc
+        for (tbl, row_id), stored in self._buffered().items():
+            if tbl != table:
+                continue
+            if stored.doc is not None and not stored.deleted and matches(stored.doc):
+                found[row_id] = stored.doc
+            else:
+                found.pop(row_id, None)
+        return list(found.items())
+
+    def _one(self, kind: type[E], field: str, value: str) -> E | None:
+        table = kind_of(kind).table
+        wanted = value.lower()
+        rows = self._select(
+            table,
+            f"lower(doc ->> '{field}') = %s",
+            (wanted,),
+            lambda d: isinstance(d.get(field), str) and d[field].lower() == wanted,
+        )
+        return decode(kind, rows[0][1]) if rows else None
+
+    def piece_by_stock_id(self, stock_id: str) -> Piece | None:
+        """Case-insensitive exact StockID."""
+        return self._one(Piece, "stock_id", stock_id)
+
+    def piece_by_barcode(self, barcode: str) -> Piece | None:
+        """Case-insensitive exact barcode."""
+        return self._one(Piece, "barcode", barcode)
+
+    def number_taken(self, kind: type[Any], number: str, exclude_id: UUID) -> bool:
+        """Another live document of this kind has the number (case-insensitive)."""
+        table = kind_of(kind).table
+        wanted = number.lower()
+        rows = self._select(
+            table,
+            "lower(doc ->> 'number') = %s AND id <> %s",
+            (wanted, exclude_id),
+            lambda d: isinstance(d.get("number"), str) and d["number"].lower() == wanted,
+        )
+        return any(row_id != exclude_id for row_id, _ in rows)
+
+    def payments_for(
+        self,
+        *,
+        invoice_id: UUID | None = None,
+        refund_of_id: UUID | None = None,
+        drawer_session_id: UUID | None = None,
+    ) -> list[Payment]:
+        """Payments by invoice, original payment or drawer session, oldest first."""
+        filters = [
+            (name, str(value))
+            for name, value in (
+                ("invoice_id", invoice_id),
+                ("refund_of_id", refund_of_id),
+                ("drawer_session_id", drawer_session_id),
+            )
+            if value is not None
+        ]
+        if not filters:
+            raise ValueError("payments_for needs a filter")
+        where = " OR ".join(f"doc ->> '{name}' = %s" for name, _ in filters)
+        rows = self._select(
+            "payments",
+            where,
+            tuple(v for _, v in filters),
+            lambda d: any(d.get(name) == v for name, v in filters),
+        )
+        payments = [decode(Payment, doc) for _, doc in rows]
+        payments.sort(key=lambda p: (p.created_at, str(p.id)))
+        return payments
+
+    def open_drawer_for(self, device_id: UUID) -> DrawerSession | None:
+        """The device's drawer session that is not closed yet."""
+        rows = self._select(
+            "drawer_sessions",
+            "doc ->> 'device_id' = %s AND doc ->> 'closed_at' IS NULL",
+            (str(device_id),),
+            lambda d: d.get("device_id") == str(device_id) and d.get("closed_at") is None,
+        )
+        return decode(DrawerSession, rows[0][1]) if rows else None
+
+    # --- writes ---------------------------------------------------------------------
+    def put(self, entity: object) -> None:
+        """Insert or update the aggregate (in the current op's layer)."""
+        table = kind_of(type(entity)).table
+        entity_id = entity.id  # type: ignore[attr-defined]
+        self._op[(table, entity_id)] = Stored(encode(entity), False)
+
+    def delete(self, kind: type[Any], entity_id: UUID) -> None:
+        """Soft delete: the row stays, marked deleted, and the feed carries a tombstone."""
+        table = kind_of(kind).table
+        stored = self._stored(table, entity_id)
+        if stored.doc is None:
+            return
+        self._op[(table, entity_id)] = Stored(stored.doc, True)
+
+    def repoint_contact(self, from_id: UUID, to_id: UUID) -> None:
+        """Merge: every document of one contact now belongs to the other."""
+        self._repoint(_CONTACT_OWNED, "contact_id", from_id, to_id)
+        self._repoint(_VENDOR_OWNED, "vendor_id", from_id, to_id)
+
+    def _repoint(self, tables: Iterable[str], field: str, from_id: UUID, to_id: UUID) -> None:
+        old = str(from_id)
+        for table in tables:
+            rows = self._select(
+                table, f"doc ->> '{field}' = %s", (old,), lambda d: d.get(field) == old
+            )
+            for row_id, doc in rows:
+                moved = dict(doc)
+                moved[field] = str(to_id)
+                self._op[(table, row_id)] = Stored(moved, False)
+
+    # --- flushing -------------------------------------------------------------------
+    def flush(self) -> int:
+        """Write the batch buffer: one ``executemany`` per table. Returns rows written."""
+        by_table: dict[str, list[tuple[Any, ...]]] = {}
+        for (table, row_id), stored in self._batch.items():
+            version = self._batch_versions[(table, row_id)]
+            assert stored.doc is not None
+            by_table.setdefault(table, []).append(
+                (row_id, version, stored.deleted, Jsonb(stored.doc))
+            )
+        for table, rows in by_table.items():
+            self.cur.executemany(
+                f"INSERT INTO {table} (id, version, deleted, doc) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+                "deleted = excluded.deleted, doc = excluded.doc",
+                rows,
+            )
+        for key, stored in self._batch.items():
+            self._db[key] = stored
+        written = len(self._batch)
+        self._batch = {}
+        self._batch_versions = {}
+        return written
