@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _config(tree: str, conn: Connection, *, version_schema: str | None) -> Config:
+def _config(
+    tree: str, conn: Connection, *, version_schema: str | None, root: Path | None = None
+) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS / tree))
+    cfg.set_main_option("script_location", str((root or MIGRATIONS) / tree))
     cfg.attributes["connection"] = conn
     cfg.attributes["version_table_schema"] = version_schema
     return cfg
@@ -40,12 +42,16 @@ def upgrade_platform(engine: Engine) -> None:
         command.upgrade(_config("platform", conn, version_schema=PLATFORM_SCHEMA), "head")
 
 
-def _upgrade_tenant_schema(conn: Connection, tenant: TenantRef) -> None:
+def _upgrade_tenant_schema(
+    conn: Connection, tenant: TenantRef, root: Path | None = None
+) -> None:
     enter_tenant(conn, tenant)
-    command.upgrade(_config("tenant", conn, version_schema=None), "head")
+    command.upgrade(_config("tenant", conn, version_schema=None, root=root), "head")
 
 
-def create_tenant_schema(conn: Connection, tenant: TenantRef) -> None:
+def create_tenant_schema(
+    conn: Connection, tenant: TenantRef, *, migrations: Path | None = None
+) -> None:
     """The tenant's role (no login, no other rights) and schema, migrated to head.
 
     Runs inside the caller's transaction, so a failed signup leaves nothing behind.
@@ -56,7 +62,7 @@ def create_tenant_schema(conn: Connection, tenant: TenantRef) -> None:
     conn.exec_driver_sql(f"GRANT {role} TO CURRENT_USER")
     conn.exec_driver_sql(f"CREATE SCHEMA {schema} AUTHORIZATION {role}")
     conn.exec_driver_sql(f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC")
-    _upgrade_tenant_schema(conn, tenant)
+    _upgrade_tenant_schema(conn, tenant, migrations)
     conn.exec_driver_sql("RESET ROLE")
     conn.exec_driver_sql("SELECT set_config('search_path', 'public', true)")
 
@@ -80,12 +86,22 @@ def tenant_refs(engine: Engine) -> list[TenantRef]:
     return [TenantRef(id=UUID(str(r.id)), schema=r.schema_name, role=r.role_name) for r in rows]
 
 
-def upgrade_all(engine: Engine) -> int:
-    """Platform then every tenant schema to head; returns the number of tenants."""
+def upgrade_all(engine: Engine, *, migrations: Path | None = None) -> int:
+    """Platform then every tenant schema to head; returns the number of tenants.
+
+    Each tenant is upgraded in its own transaction: a failure stops at that tenant with
+    the earlier ones done and it untouched, and a rerun continues from there.
+    """
     upgrade_platform(engine)
     refs = tenant_refs(engine)
     for ref in refs:
         with engine.begin() as conn:
-            _upgrade_tenant_schema(conn, ref)
+            _upgrade_tenant_schema(conn, ref, migrations)
     log.info("migrated the platform schema and %d tenant schema(s)", len(refs))
     return len(refs)
+
+
+def tenant_revision(conn: Connection) -> str | None:
+    """The Alembic revision of the tenant schema the transaction is in."""
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return None if row is None else str(row[0])
