@@ -278,6 +278,10 @@ def _push(
         stored = batch.stored_results([op.op_id for op in ops])
         last_seq = batch.last_seq()
         check_order(ops, stored, last_seq)
+        batch.repo.prefetch(
+            [env.get("payload") for op, env in zip(ops, envelopes, strict=True)
+             if op.op_id not in stored]
+        )
         results: list[OpResult] = []
         for op, envelope in zip(ops, envelopes, strict=True):
             if op.op_id in stored:

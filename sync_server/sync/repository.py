@@ -12,6 +12,7 @@ cannot leave a half-changed object behind for the next op.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -23,7 +24,7 @@ from psycopg.types.json import Jsonb
 from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_core.payments.entities import DrawerSession, Payment
 from jeweltrak_core.sync.wire import decode, encode
-from sync_server.db.tenant_tables import kind_of
+from sync_server.db.tenant_tables import KIND_BY_TABLE, kind_of
 
 E = TypeVar("E")
 Doc = dict[str, Any]
@@ -38,6 +39,36 @@ _CONTACT_OWNED = (
     "store_credit_entries",
 )
 _VENDOR_OWNED = ("pieces", "vendor_memos")
+_ALL_TABLES = tuple(KIND_BY_TABLE)
+_PREFETCH_SQL = " UNION ALL ".join(
+    f"SELECT '{t}', id, doc, deleted FROM {t} WHERE id = ANY(%(ids)s)" for t in _ALL_TABLES
+)
+_UUID_LEN = 36
+
+
+def _uuids_in(data: Any) -> set[UUID]:
+    """Every UUID-shaped string under an ``id`` / ``*_id`` / ``*_ids`` key in JSON data."""
+    texts: set[str] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(value, str):
+                    if len(value) == _UUID_LEN and (key == "id" or key.endswith("_id")):
+                        texts.add(value)
+                elif isinstance(value, dict | list):
+                    if key.endswith("_ids") and isinstance(value, list):
+                        texts.update(v for v in value if isinstance(v, str))
+                    else:
+                        stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, dict | list))
+    found: set[UUID] = set()
+    for text in texts:
+        with contextlib.suppress(ValueError):
+            found.add(UUID(text))
+    return found
 
 
 @dataclass
@@ -46,6 +77,9 @@ class Stored:
 
     doc: Doc | None  # None: the row does not exist
     deleted: bool = False
+
+
+_ABSENT = Stored(None)
 
 
 @dataclass(frozen=True)
@@ -67,6 +101,7 @@ class PgRepository:
         self._batch: dict[tuple[str, UUID], Stored] = {}  # accepted ops' writes
         self._op: dict[tuple[str, UUID], Stored] = {}  # the current op's writes
         self._batch_versions: dict[tuple[str, UUID], int] = {}
+        self._prefetched: set[UUID] = set()  # IDs looked up in every table already
 
     # --- op layering ----------------------------------------------------------------
     def begin_op(self) -> None:
@@ -106,12 +141,39 @@ class PgRepository:
         return bool(self._op)
 
     # --- reads ----------------------------------------------------------------------
+    def prefetch(self, data: Any, *, rounds: int = 2) -> None:
+        """Load every row whose ID appears in ``data`` (op payloads) in one query per round.
+
+        The second round follows IDs inside the rows found (an invoice's pieces), so a batch
+        of finalizes reads its invoices and their pieces in two round trips, not hundreds.
+        """
+        pending = {i for i in _uuids_in(data) if not self._known(i)}
+        for _ in range(rounds):
+            if not pending:
+                return
+            found_docs: list[Doc] = []
+            ids = sorted(pending)
+            self.cur.execute(_PREFETCH_SQL, {"ids": ids})
+            found: set[UUID] = set()
+            for table, row_id, doc, deleted in self.cur.fetchall():
+                self._db[(table, row_id)] = Stored(doc, deleted)
+                found.add(row_id)
+                found_docs.append(doc)
+            # IDs are UUIDv7, unique across tables: where it was not found, it is absent.
+            self._prefetched.update(ids)
+            pending = {i for i in _uuids_in(found_docs) if not self._known(i)}
+
+    def _known(self, entity_id: UUID) -> bool:
+        return entity_id in self._prefetched
+
     def _stored(self, table: str, entity_id: UUID) -> Stored:
         key = (table, entity_id)
         for layer in (self._op, self._batch, self._db):
             found = layer.get(key)
             if found is not None:
                 return found
+        if entity_id in self._prefetched:
+            return _ABSENT
         self.cur.execute(f"SELECT doc, deleted FROM {table} WHERE id = %s", (entity_id,))
         row = self.cur.fetchone()
         stored = Stored(row[0], row[1]) if row else Stored(None)
