@@ -278,7 +278,19 @@ def _int(data: Any, path: str) -> Any:
 def _str(data: Any, path: str) -> Any:
     if not isinstance(data, str):
         raise _fail(path, "text", data)
+    if not data.isascii() or "\x00" in data:
+        check_text(data, path)
     return data
+
+
+def check_text(data: str, path: str) -> None:
+    """Text must be storable anywhere: no NUL character, no lone UTF-16 surrogate."""
+    if "\x00" in data:
+        raise _fail(path, "text without NUL characters", "NUL")
+    try:
+        data.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _fail(path, "valid Unicode text", "a lone surrogate") from exc
 
 
 def _decimal(data: Any, path: str) -> Any:
@@ -311,7 +323,10 @@ def _datetime(data: Any, path: str) -> Any:
         raise _fail(path, "an ISO 8601 date-time", data) from exc
     if value.tzinfo is None:
         raise _fail(path, "a date-time with a time zone", data)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # valid ISO text whose UTC instant leaves years 1..9999
+        raise _fail(path, "a date-time between the years 1 and 9999", data) from exc
 
 
 def _date(data: Any, path: str) -> Any:

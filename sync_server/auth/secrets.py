@@ -32,6 +32,14 @@ def verify_password(encoded: str, password: str) -> bool:
         return False
 
 
+def needs_rehash(encoded: str) -> bool:
+    """Whether a stored hash uses weaker costs than the current ones (rehash at sign-in)."""
+    try:
+        return _hasher.check_needs_rehash(encoded)
+    except InvalidHashError:
+        return True
+
+
 def new_token(prefix: str) -> str:
     """A fresh bearer token: prefix plus 256 random bits, URL-safe."""
     return prefix + secrets.token_urlsafe(32)

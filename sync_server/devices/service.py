@@ -10,6 +10,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, insert, select, update
@@ -95,3 +96,51 @@ def revoke_device(conn: Connection, *, tenant_id: UUID, device_id: UUID) -> bool
         .values(revoked_at=datetime.now(UTC))
     )
     return bool(result.rowcount)
+
+
+@dataclass(frozen=True)
+class DeviceRecord:
+    """A paired (or unpaired) workstation as admins see it: never its token or hash."""
+
+    id: UUID
+    store_id: UUID
+    workstation_code: str
+    label: str
+    paired_by: UUID
+    created_at: datetime
+    revoked_at: datetime | None
+    last_seen_at: datetime | None
+
+
+_RECORD_COLUMNS = (
+    devices.c.id,
+    devices.c.store_id,
+    devices.c.workstation_code,
+    devices.c.label,
+    devices.c.paired_by,
+    devices.c.created_at,
+    devices.c.revoked_at,
+    devices.c.last_seen_at,
+)
+
+
+def _record(row: Any) -> DeviceRecord:
+    return DeviceRecord(**{column.name: getattr(row, column.name) for column in _RECORD_COLUMNS})
+
+
+def list_devices(conn: Connection, tenant_id: UUID) -> list[DeviceRecord]:
+    """Every workstation ever paired to the tenant's stores, oldest first."""
+    rows = conn.execute(
+        select(*_RECORD_COLUMNS)
+        .where(devices.c.tenant_id == tenant_id)
+        .order_by(devices.c.created_at, devices.c.id)
+    ).all()
+    return [_record(row) for row in rows]
+
+
+def find_device(conn: Connection, tenant_id: UUID, device_id: UUID) -> DeviceRecord | None:
+    """One of the tenant's workstations, or None (also for another tenant's device)."""
+    row = conn.execute(
+        select(*_RECORD_COLUMNS).where(devices.c.id == device_id, devices.c.tenant_id == tenant_id)
+    ).first()
+    return None if row is None else _record(row)

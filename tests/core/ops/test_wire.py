@@ -369,3 +369,17 @@ def test_apply_operation_runs_the_payload_checks() -> None:
     with pytest.raises(ValidationError):
         apply_operation(op, repo, authority=LOCAL)
     assert repo.snapshot() == before
+
+
+@pytest.mark.parametrize("text", ["ring\x00", "\ud800 ring", "caf\udce9"])
+def test_text_that_no_database_can_store_is_refused(text: str) -> None:
+    with pytest.raises(ValidationError, match="first name"):
+        decode(Contact, {"id": "0190a6a0-0000-7000-8000-000000000001", "first_name": text})
+
+
+def test_a_date_time_outside_the_calendar_in_utc_is_refused() -> None:
+    from jeweltrak_core.sync.wire import _decode
+
+    with pytest.raises(ValidationError, match="between the years 1 and 9999"):
+        _decode(datetime, "0001-01-01T00:00:00+05:00", "$.client_ts")
+    assert _decode(datetime, "2026-11-25T10:00:00+01:00", "$.t").hour == 9

@@ -1,0 +1,1 @@
+"""Stores of a business and their settings (tax, multipliers, cost code, letterhead)."""
