@@ -16,6 +16,7 @@ from sync_server.db.engine import make_engine
 from sync_server.errors import install_error_handlers
 from sync_server.limits import BodySizeLimitMiddleware
 from sync_server.request_log import RequestLogMiddleware
+from sync_server.safe_errors import SafeErrorMiddleware
 from sync_server.sync.notify import ChangeHub, listen_forever, stop_listener
 from sync_server.sync.router import router as sync_router
 
@@ -59,7 +60,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.hub = ChangeHub()
     install_error_handlers(app)
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(SafeErrorMiddleware)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware)
     app.include_router(sync_router)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import operator
 import types
 import typing
 from collections.abc import Callable
@@ -62,6 +63,7 @@ def _encode_dict(value: dict[Any, Any]) -> dict[str, Any]:
     return {str(k): encode(v) for k, v in value.items()}
 
 
+_PLAIN = frozenset({type(None), bool, int, str})
 _ENCODERS: dict[type, Callable[[Any], Any]] = {
     type(None): _same,
     bool: _same,
@@ -84,9 +86,14 @@ def _encoder_for(cls: type) -> Callable[[Any], Any]:
         fn = _enum_value
     elif dataclasses.is_dataclass(cls):
         names = tuple(f.name for f in dataclasses.fields(cls))
+        getter = operator.attrgetter(*names) if len(names) > 1 else None
 
         def fn(value: Any) -> Any:
-            return {name: encode(getattr(value, name)) for name in names}
+            values = getter(value) if getter is not None else (getattr(value, names[0]),)
+            return {
+                name: v if type(v) in _PLAIN else encode(v)
+                for name, v in zip(names, values, strict=True)
+            }
     else:
         for base, base_fn in list(_ENCODERS.items()):
             if base is not type(None) and issubclass(cls, base):
@@ -215,10 +222,10 @@ def _dict_decoder(key_tp: Any, val_tp: Any) -> Decoder:
 
 
 def _dataclass_decoder(cls: type) -> Decoder:
-    plan: list[tuple[str, Decoder, bool]] | None = None
+    plan: list[tuple[str, Decoder, bool, type | None, bool]] | None = None
     names: frozenset[str] = frozenset()
 
-    def build() -> list[tuple[str, Decoder, bool]]:
+    def build() -> list[tuple[str, Decoder, bool, type | None, bool]]:
         nonlocal names
         hints = _hints(cls)
         fields = [f for f in dataclasses.fields(cls) if f.init]
@@ -228,6 +235,7 @@ def _dataclass_decoder(cls: type) -> Decoder:
                 f.name,
                 _decoder(hints[f.name]),
                 f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+                *_fast_type(hints[f.name]),
             )
             for f in fields
         ]
@@ -244,9 +252,18 @@ def _dataclass_decoder(cls: type) -> Decoder:
                 f"{path} has unknown field(s): {', '.join(unknown)}.", path=path
             )
         kwargs: dict[str, Any] = {}
-        for name, decode_field, required in plan:
+        for name, decode_field, required, fast, nullable in plan:
             if name in data:
-                kwargs[name] = decode_field(data[name], f"{path}.{name}")
+                value = data[name]
+                # Fast path, same rules: an exact int/bool/str (clean text) needs no call.
+                if type(value) is fast and (
+                    fast is not str or _clean(value)
+                ):
+                    kwargs[name] = value
+                elif value is None and nullable:
+                    kwargs[name] = None
+                else:
+                    kwargs[name] = decode_field(value, f"{path}.{name}")
             elif required:
                 raise ValidationError(f"{path}.{name} is missing.", path=f"{path}.{name}")
         try:
@@ -255,6 +272,22 @@ def _dataclass_decoder(cls: type) -> Decoder:
             raise ValidationError(f"{path}: {exc}", path=path) from exc
 
     return dataclass_
+
+
+def _clean(text: Any) -> bool:
+    return bool(text.isascii() and "\x00" not in text)
+
+
+def _fast_type(tp: Any) -> tuple[type | None, bool]:
+    """(int, str or bool when a value of exactly that type is valid as is, nullable)."""
+    nullable = False
+    if get_origin(tp) in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        nullable = len(args) < len(get_args(tp))
+        if len(args) != 1:
+            return None, nullable
+        tp = args[0]
+    return (tp if tp in (int, str, bool) else None), nullable
 
 
 def _bool(data: Any, path: str) -> Any:

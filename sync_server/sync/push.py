@@ -19,6 +19,7 @@ redone op by op with a savepoint each, so only the offending op is rejected.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,6 @@ from uuid import UUID
 
 from psycopg import Cursor
 from psycopg import errors as pg_errors
-from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, Engine
 
 from jeweltrak_core.errors import JewelTrakError
@@ -34,6 +34,7 @@ from jeweltrak_core.sync.ops import Authority, Operation, apply_operation
 from sync_server.db.engine import enter_tenant
 from sync_server.db.names import TenantRef
 from sync_server.errors import ServiceError
+from sync_server.safe_errors import describe
 from sync_server.sync.repository import Change, PgRepository
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,10 @@ class PushOutcome:
     version: int
 
 
+def _json(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"))
+
+
 class _Unforeseen(Exception):
     """A constraint violation during the buffered write: redo the batch carefully."""
 
@@ -142,10 +147,12 @@ class _Batch:
         except JewelTrakError as exc:
             self.repo.rollback_op()
             result = OpResult(op.op_id, op.seq, "rejected", error=_rejection(exc))
-        except Exception:
+        except Exception as exc:
             # A bug must not block the store's queue forever: the op is kept, rejected and
-            # visible as a sync problem, and the traceback goes to the service log.
-            log.exception("operation %s (%s) failed unexpectedly", op.op_id, op.op_type)
+            # visible as a sync problem; the log gets where it failed, not the message
+            # (which may quote the op's content, P13).
+            log.error("operation %s (%s) failed unexpectedly: %s", op.op_id, op.op_type,
+                      describe(exc))
             self.repo.rollback_op()
             result = OpResult(
                 op.op_id,
@@ -179,9 +186,9 @@ class _Batch:
                 op.seq,
                 op.op_type,
                 result.status,
-                Jsonb(result.to_json()),
+                _json(result.to_json()),
                 result.version,
-                Jsonb(envelope),
+                _json(envelope),
             )
         )
         return result
@@ -189,23 +196,16 @@ class _Batch:
     def write(self, last_seq: int, start_version: int) -> None:
         """Flush rows, change log, op records, the device's seq and the version."""
         self.repo.flush()
-        if self.changes:
-            self.cur.executemany(
-                "INSERT INTO change_log (version, seq, entity, entity_id, deleted, doc, op_id) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [
-                    (v, s, c.table, c.entity_id, c.deleted, None if c.deleted else Jsonb(c.doc),
-                     op_id)
-                    for v, s, c, op_id in self.changes
-                ],
-            )
-            self.changes = []
+        write_change_log(self.cur, self.changes)
+        self.changes = []
         if self.records:
-            self.cur.executemany(
-                "INSERT INTO applied_ops (op_id, device_id, seq, op_type, status, result, "
-                "version, envelope) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                self.records,
-            )
+            # COPY: the fastest way in for rows that are only ever inserted.
+            with self.cur.copy(
+                "COPY applied_ops (op_id, device_id, seq, op_type, status, result, version, "
+                "envelope) FROM STDIN"
+            ) as copy:
+                for record in self.records:
+                    copy.write_row(record)
             self.records = []
         self.cur.execute(
             "INSERT INTO device_seqs (device_id, last_seq) VALUES (%s, %s) "
@@ -330,20 +330,26 @@ def _apply_with_savepoint(
             },
         )
         batch.records[-1] = (
-            op.op_id, op.device_id, op.seq, op.op_type, "rejected", Jsonb(result.to_json()),
-            None, Jsonb(envelope),
+            op.op_id, op.device_id, op.seq, op.op_type, "rejected", _json(result.to_json()),
+            None, _json(envelope),
         )
         return result
 
 
 def _write_changes(batch: _Batch) -> None:
-    if batch.changes:
-        batch.cur.executemany(
-            "INSERT INTO change_log (version, seq, entity, entity_id, deleted, doc, op_id) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [
-                (v, s, c.table, c.entity_id, c.deleted, None if c.deleted else Jsonb(c.doc), oid)
-                for v, s, c, oid in batch.changes
-            ],
-        )
-        batch.changes = []
+    write_change_log(batch.cur, batch.changes)
+    batch.changes = []
+
+
+def write_change_log(cur: Cursor[Any], changes: list[tuple[int, int, Change, UUID]]) -> None:
+    """Append change-log entries (tombstones carry no document) with one COPY."""
+    if not changes:
+        return
+    with cur.copy(
+        "COPY change_log (version, seq, entity, entity_id, deleted, doc, op_id) FROM STDIN"
+    ) as copy:
+        for version, seq, change, op_id in changes:
+            copy.write_row(
+                (version, seq, change.table, change.entity_id, change.deleted,
+                 None if change.deleted else change.text, op_id)
+            )

@@ -13,13 +13,13 @@ cannot leave a half-changed object behind for the next op.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
 from psycopg import Cursor
-from psycopg.types.json import Jsonb
 
 from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_core.payments.entities import DrawerSession, Payment
@@ -40,34 +40,69 @@ _CONTACT_OWNED = (
 )
 _VENDOR_OWNED = ("pieces", "vendor_memos")
 _ALL_TABLES = tuple(KIND_BY_TABLE)
-_PREFETCH_SQL = " UNION ALL ".join(
-    f"SELECT '{t}', id, doc, deleted FROM {t} WHERE id = ANY(%(ids)s)" for t in _ALL_TABLES
-)
 _UUID_LEN = 36
+#: Where an ID found under a key lives: ``piece_id`` → pieces. Keys not listed here are
+#: looked up in every table when they come from a payload, and not followed in rows.
+_LINKS: dict[str, tuple[str, ...]] = {
+    "piece_id": ("pieces",),
+    "piece_ids": ("pieces",),
+    "invoice_id": ("invoices",),
+    "original_invoice_id": ("invoices",),
+    "losing_invoice_id": ("invoices",),
+    "payment_id": ("payments",),
+    "refund_of_id": ("payments",),
+    "drawer_session_id": ("drawer_sessions",),
+    "work_order_id": ("work_orders",),
+    "appraisal_id": ("appraisals",),
+    "memo_id": ("customer_memos", "vendor_memos"),
+    "exception_id": ("oversell_exceptions",),
+    "deposit_id": ("deposits",),
+    "contact_id": ("contacts",),
+}
+#: An ``id`` inside an object under this key (``{"piece": {"id": ...}}``).
+_PARENTS: dict[str, tuple[str, ...]] = {
+    "piece": ("pieces",),
+    "contact": ("contacts",),
+    "invoice": ("invoices",),
+    "memo": ("customer_memos",),
+    "appraisal": ("appraisals",),
+}
 
 
-def _uuids_in(data: Any) -> set[UUID]:
-    """Every UUID-shaped string under an ``id`` / ``*_id`` / ``*_ids`` key in JSON data."""
-    texts: set[str] = set()
-    stack = [data]
+def _ids_by_table(data: Any, *, rows: bool) -> dict[str, set[str]]:
+    """ID strings in JSON data, grouped by the table each may live in.
+
+    In payloads an unknown key means "any table"; in rows only known links are followed
+    (a row names many things — salespeople, stores — that no op needs preloaded).
+    """
+    found: dict[str, set[str]] = {}
+    stack: list[tuple[str, Any]] = [("", data)]
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if isinstance(value, str):
-                    if len(value) == _UUID_LEN and (key == "id" or key.endswith("_id")):
-                        texts.add(value)
-                elif isinstance(value, dict | list):
-                    if key.endswith("_ids") and isinstance(value, list):
-                        texts.update(v for v in value if isinstance(v, str))
-                    else:
-                        stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(v for v in item if isinstance(v, dict | list))
-    found: set[UUID] = set()
-    for text in texts:
-        with contextlib.suppress(ValueError):
-            found.add(UUID(text))
+        parent, item = stack.pop()
+        if isinstance(item, list):
+            stack.extend((parent, v) for v in item if isinstance(v, dict | list))
+            if parent in _LINKS:
+                for v in item:
+                    if isinstance(v, str) and len(v) == _UUID_LEN:
+                        for table in _LINKS[parent]:
+                            found.setdefault(table, set()).add(v)
+            continue
+        if not isinstance(item, dict):
+            continue
+        for key, value in item.items():
+            if isinstance(value, str):
+                if len(value) != _UUID_LEN:
+                    continue
+                if key == "id":
+                    tables = _PARENTS.get(parent, () if rows else _ALL_TABLES)
+                elif key.endswith("_id"):
+                    tables = _LINKS.get(key, () if rows else _ALL_TABLES)
+                else:
+                    continue
+                for table in tables:
+                    found.setdefault(table, set()).add(value)
+            elif isinstance(value, dict | list):
+                stack.append((key, value))
     return found
 
 
@@ -77,6 +112,8 @@ class Stored:
 
     doc: Doc | None  # None: the row does not exist
     deleted: bool = False
+    #: ``doc`` as JSON text, once it is final (written to the row and the change log).
+    text: str | None = None
 
 
 _ABSENT = Stored(None)
@@ -90,6 +127,7 @@ class Change:
     entity_id: UUID
     doc: Doc
     deleted: bool
+    text: str
 
 
 class PgRepository:
@@ -101,7 +139,6 @@ class PgRepository:
         self._batch: dict[tuple[str, UUID], Stored] = {}  # accepted ops' writes
         self._op: dict[tuple[str, UUID], Stored] = {}  # the current op's writes
         self._batch_versions: dict[tuple[str, UUID], int] = {}
-        self._prefetched: set[UUID] = set()  # IDs looked up in every table already
 
     # --- op layering ----------------------------------------------------------------
     def begin_op(self) -> None:
@@ -122,10 +159,11 @@ class PgRepository:
             doc = dict(stored.doc)
             if "version" in doc:
                 doc["version"] = version
-            stored = Stored(doc, stored.deleted)
+            text = json.dumps(doc, separators=(",", ":"))
+            stored = Stored(doc, stored.deleted, text)
             self._batch[key] = stored
             self._batch_versions[key] = version
-            changes.append(Change(key[0], key[1], doc, stored.deleted))
+            changes.append(Change(key[0], key[1], doc, stored.deleted, text))
         self._op = {}
         return changes
 
@@ -142,29 +180,38 @@ class PgRepository:
 
     # --- reads ----------------------------------------------------------------------
     def prefetch(self, data: Any, *, rounds: int = 2) -> None:
-        """Load every row whose ID appears in ``data`` (op payloads) in one query per round.
+        """Load the rows whose IDs appear in ``data`` (op payloads), one query per round.
 
-        The second round follows IDs inside the rows found (an invoice's pieces), so a batch
-        of finalizes reads its invoices and their pieces in two round trips, not hundreds.
+        The second round follows links inside the rows found (an invoice's pieces), so a
+        batch of finalizes reads its invoices and their pieces in two round trips, not
+        hundreds. Rows not found are remembered as absent (no second lookup).
         """
-        pending = {i for i in _uuids_in(data) if not self._known(i)}
+        wanted = _ids_by_table(data, rows=False)
         for _ in range(rounds):
-            if not pending:
+            queries: list[str] = []
+            params: list[Any] = []
+            for table, texts in sorted(wanted.items()):
+                ids = []
+                for text in texts:
+                    with contextlib.suppress(ValueError):
+                        key = (table, UUID(text))
+                        if key not in self._db:
+                            ids.append(key[1])
+                if ids:
+                    queries.append(
+                        f"SELECT '{table}', id, doc, deleted FROM {table} WHERE id = ANY(%s)"
+                    )
+                    params.append(ids)
+                    for entity_id in ids:
+                        self._db[(table, entity_id)] = _ABSENT
+            if not queries:
                 return
-            found_docs: list[Doc] = []
-            ids = sorted(pending)
-            self.cur.execute(_PREFETCH_SQL, {"ids": ids})
-            found: set[UUID] = set()
+            self.cur.execute(" UNION ALL ".join(queries), params)
+            docs = []
             for table, row_id, doc, deleted in self.cur.fetchall():
                 self._db[(table, row_id)] = Stored(doc, deleted)
-                found.add(row_id)
-                found_docs.append(doc)
-            # IDs are UUIDv7, unique across tables: where it was not found, it is absent.
-            self._prefetched.update(ids)
-            pending = {i for i in _uuids_in(found_docs) if not self._known(i)}
-
-    def _known(self, entity_id: UUID) -> bool:
-        return entity_id in self._prefetched
+                docs.append(doc)
+            wanted = _ids_by_table(docs, rows=True)
 
     def _stored(self, table: str, entity_id: UUID) -> Stored:
         key = (table, entity_id)
@@ -172,8 +219,6 @@ class PgRepository:
             found = layer.get(key)
             if found is not None:
                 return found
-        if entity_id in self._prefetched:
-            return _ABSENT
         self.cur.execute(f"SELECT doc, deleted FROM {table} WHERE id = %s", (entity_id,))
         row = self.cur.fetchone()
         stored = Stored(row[0], row[1]) if row else Stored(None)
@@ -325,12 +370,12 @@ class PgRepository:
         for (table, row_id), stored in self._batch.items():
             version = self._batch_versions[(table, row_id)]
             assert stored.doc is not None
-            by_table.setdefault(table, []).append(
-                (row_id, version, stored.deleted, Jsonb(stored.doc))
-            )
+            text = stored.text or json.dumps(stored.doc, separators=(",", ":"))
+            by_table.setdefault(table, []).append((row_id, version, stored.deleted, text))
         for table, rows in by_table.items():
             self.cur.executemany(
-                f"INSERT INTO {table} (id, version, deleted, doc) VALUES (%s, %s, %s, %s) "
+                f"INSERT INTO {table} (id, version, deleted, doc) "
+                "VALUES (%s, %s, %s, %s::jsonb) "
                 "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
                 "deleted = excluded.deleted, doc = excluded.doc",
                 rows,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -59,6 +59,23 @@ class ChangeModel(BaseModel):
     id: UUID
     deleted: bool
     doc: dict[str, Any] | None
+
+
+class SnapshotRow(BaseModel):
+    """One stored aggregate."""
+
+    id: UUID
+    version: int
+    deleted: bool
+    doc: dict[str, Any]
+
+
+class SnapshotPage(BaseModel):
+    """A keyset page of one table; pass ``next_after`` as ``after`` for the next page."""
+
+    entity: str
+    rows: list[SnapshotRow]
+    next_after: UUID | None
 
 
 class PullResponse(BaseModel):
@@ -204,12 +221,7 @@ async def pull(
             break
         if not await hub.wait(device.tenant.id, page.version, remaining):
             break
-    return PullResponse(
-        changes=[ChangeModel(**c) for c in page.changes],
-        next_cursor=page.next_cursor,
-        has_more=page.has_more,
-        version=page.version,
-    )
+    return Response(page.to_json(), media_type="application/json")  # type: ignore[return-value]
 
 
 @router.get("/snapshot")
@@ -219,17 +231,18 @@ def snapshot_manifest(device: CurrentDevice, engine: EngineDep) -> dict[str, Any
         return feed.snapshot_manifest(conn)
 
 
-@router.get("/snapshot/{entity}")
+@router.get("/snapshot/{entity}", response_model=SnapshotPage)
 def snapshot_page(
     entity: str,
     device: CurrentDevice,
     engine: EngineDep,
     after: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 2000,
-) -> dict[str, Any]:
+) -> SnapshotPage:
     """A keyset page of one table (gzip when the client accepts it)."""
     with tenant_transaction(engine, device.tenant) as conn:
-        return feed.snapshot_page(conn, entity, after, limit)
+        body = feed.snapshot_page(conn, entity, after, limit)
+    return Response(body, media_type="application/json")  # type: ignore[return-value]
 
 
 @router.get("/problems")
