@@ -43,8 +43,12 @@ $(VENV)/.installed: pyproject.toml
 
 setup: deps-debian $(VENV)/.installed
 
+# The whole system: the sync service (embedded PostgreSQL unless DATABASE_URL is set),
+# the demo business and store, this workstation paired and synced, then the desktop.
+# Stops the service it started when the window closes. RUN_ARGS: e.g. --port 8766.
+RUN_ARGS ?=
 run: setup
-	$(PY) -m jeweltrak_desktop
+	$(PY) -m jeweltrak_desktop.system $(RUN_ARGS)
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)

@@ -280,3 +280,29 @@ number_sequences = Table(
     Column("kind", String(24), primary_key=True),
     Column("next_value", BigInteger, nullable=False),
 )
+
+# --- sync client bookkeeping (migration 0003) -------------------------------------------
+
+#: An initial sync in progress: one row per table, so an interrupted download resumes where
+#: it stopped. ``version`` is the snapshot's V0 (the same in every row); rows are removed
+#: when the snapshot completes and the cursor is set to V0.
+snapshot_progress = Table(
+    "snapshot_progress",
+    metadata,
+    Column("entity", String(40), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("rows_done", BigInteger, nullable=False, default=0),
+    Column("after_id", String(36), nullable=True),
+    Column("done", Boolean, nullable=False, default=False),
+)
+
+#: Rows whose local copy may differ from the service: skipped by a pull while they had
+#: pending operations, or touched by an operation the service rejected. The sync client
+#: fetches the service's copy once no pending operation touches them any more.
+sync_stale_rows = Table(
+    "sync_stale_rows",
+    metadata,
+    Column("entity", String(40), primary_key=True),
+    Column("id", String(36), primary_key=True),
+)

@@ -28,7 +28,17 @@ from jeweltrak_core.sync.ops import Operation
 from jeweltrak_desktop.services.local_store import LocalStore
 
 #: Tables that belong to the workstation itself, not to the store's business data.
-LOCAL_TABLES = frozenset({"device", "outbox", "sync_state", "number_sequences", "alembic_version"})
+LOCAL_TABLES = frozenset(
+    {
+        "device",
+        "outbox",
+        "sync_state",
+        "number_sequences",
+        "alembic_version",
+        "snapshot_progress",
+        "sync_stale_rows",
+    }
+)
 
 #: Child tables (lines, notes ...) and the document (table, column) they belong to.
 CHILD_TABLES: dict[str, tuple[str, str]] = {

@@ -1,0 +1,1 @@
+"""Sync client of the desktop: pairing, credentials, TLS, and the background sync."""

@@ -1,0 +1,1 @@
+"""Workstation pairing, device credentials, TLS rules and the one-command system."""
