@@ -11,9 +11,10 @@ Then, in ONE ``BEGIN IMMEDIATE`` transaction with the new cursor: rows that stil
 pending outbox operations are left alone (the operations are uploaded first and the
 service's resulting rows come back later in the feed) and recorded in
 ``sync_stale_rows``; every other row is upserted (or deleted, for a tombstone) in bulk,
-one set-based statement per table (see ``_sql``). A row the bulk write cannot take (a StockID or document number
-still held by a local row that is about to be corrected) is skipped the same way, after a
-row-by-row retry under savepoints, instead of blocking the feed.
+one set-based statement per table (see ``_sql``). A row the bulk write cannot take (a
+StockID or document number still held by a local row that is about to be corrected) is
+skipped the same way, after a row-by-row retry under savepoints, instead of blocking the
+feed.
 
 Limit: a page from another tenant that also carries that tenant's store rows passes the
 store check; the check catches everything else (documents filed under stores the
