@@ -1,6 +1,8 @@
 """Start the desktop app: ``python -m jeweltrak_desktop`` (what ``make run`` does).
 
-Until pairing exists the app opens the demo store, building it on first use.
+The app opens the store in the data folder (the demo store, built on first use when the
+folder has none). When that workstation is paired with a sync service (``make run`` pairs
+it), the store syncs in the background while the window is open.
 ``--screenshot PATH`` saves the window once its data is on screen and exits (for the
 docs, and to check the UI where no display is at hand); ``--quit-after`` is for smoke tests.
 """
@@ -16,9 +18,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
+from jeweltrak_core.errors import JewelTrakError
 from jeweltrak_desktop import config
 from jeweltrak_desktop.demo import open_demo_store
 from jeweltrak_desktop.services.local_store import LocalStore
+from jeweltrak_desktop.sync.session import BackgroundSync, start_background_sync
 from jeweltrak_desktop.ui.main_window import MainWindow
 from jeweltrak_desktop.ui.tasks import error_message, run_op, wait_for_idle
 
@@ -62,6 +66,8 @@ class _Session:
         self.args = args
         self.store: LocalStore | None = None
         self.window: MainWindow | None = None
+        self.sync: BackgroundSync | None = None
+        self.path: Path | None = None
         self.exit_code = 0
         self.splash = QLabel("Opening the demo store…")
         self.splash.setWindowTitle("JewelTrak")
@@ -70,13 +76,18 @@ class _Session:
 
     def start(self) -> None:
         data_dir = self.args.data_dir or config.data_dir()
-        path = config.demo_db_path(data_dir)
+        path = self.path = config.demo_db_path(data_dir)
         log.info("opening the demo store at %s", path)
         self.splash.show()
         run_op(lambda: open_demo_store(path)).success(self._opened).failure(self._failed)
 
     def _opened(self, store: LocalStore) -> None:
         self.store = store
+        assert self.path is not None
+        try:
+            self.sync = start_background_sync(store, self.path)
+        except JewelTrakError as exc:  # e.g. a plain-http address: keep selling, say why
+            log.warning("not syncing: %s", exc.message)
         self.window = MainWindow(store)
         if self.args.screenshot is not None:
             self.window.ready.connect(
@@ -106,6 +117,8 @@ class _Session:
         self.app.exit(self.exit_code)
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         wait_for_idle()
         if self.store is not None:
             self.store.close()
@@ -115,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; returns the process exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per long-poll otherwise
     app = QApplication([sys.argv[0] if sys.argv else "jeweltrak"])
     app.setApplicationName("JewelTrak")
     app.setOrganizationName("JewelTrak")
