@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -41,6 +42,8 @@ class SyncWorker(QObject):
     """Background sync for the UI: ``start()``, ``stop()``, ``status_changed``."""
 
     status_changed = Signal(object)  # SyncStatus
+    #: Internal: "statuses are waiting", emitted from the engine's threads (no payload).
+    _statuses_waiting = Signal()
 
     def __init__(self, engine: SyncEngine, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -48,10 +51,29 @@ class SyncWorker(QObject):
         self._stop = threading.Event()
         self._thread: QThread | None = None
         self._runner: _Runner | None = None
+        # Statuses cross threads through this queue, and ``status_changed`` is emitted on
+        # the worker's own (UI) thread only: emitting a Python payload straight from the
+        # engine's plain threads to UI receivers crashed PySide under load.
+        self._pending: deque[SyncStatus] = deque()
+        self._pending_lock = threading.Lock()
+        self._statuses_waiting.connect(
+            self._emit_pending, Qt.ConnectionType.QueuedConnection
+        )
         engine.add_listener(self._forward)
 
     def _forward(self, status: SyncStatus) -> None:
-        self.status_changed.emit(status)
+        with self._pending_lock:
+            self._pending.append(status)
+        self._statuses_waiting.emit()
+
+    @Slot()
+    def _emit_pending(self) -> None:
+        while True:
+            with self._pending_lock:
+                if not self._pending:
+                    return
+                status = self._pending.popleft()
+            self.status_changed.emit(status)
 
     @property
     def running(self) -> bool:
