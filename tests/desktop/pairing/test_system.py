@@ -13,7 +13,6 @@ import socket
 import stat
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import pytest
 
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.sync.credentials import fallback_path
-from tests.server.pg import maintenance_url, with_database
+from tests.server.pg import throwaway_database
 
 REPO = Path(__file__).resolve().parents[3]
 RUN_TIMEOUT_S = 120
@@ -90,24 +89,8 @@ def _env(**extra: str) -> dict[str, str]:
 @pytest.fixture
 def own_database() -> Iterator[str]:
     """An empty database for one make-run test, dropped with its tenant roles afterwards."""
-    admin = maintenance_url()
-    name = f"jt_system_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = with_database(admin, name)
-    try:
+    with throwaway_database("jt_system") as url:
         yield url
-    finally:
-        roles: list[str] = []
-        try:
-            with psycopg.connect(url) as conn:
-                roles = [r[0] for r in conn.execute("SELECT role_name FROM platform.tenants")]
-        except psycopg.Error:
-            pass
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            for role in roles:
-                conn.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
 def _server_counts(url: str) -> dict[str, int]:
