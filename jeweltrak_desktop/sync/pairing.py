@@ -236,21 +236,26 @@ def local_pairing(local_store_path: Path) -> LocalPairing | None:
         return None
     local = LocalStore(path)
     try:
-        with local.engine.connect() as conn:
-            row = conn.execute(select(device)).mappings().first()
-        if row is None:
-            return None
-        return LocalPairing(
-            device_id=UUID(row["device_id"]),
-            store_id=UUID(row["store_id"]),
-            store_code=row["store_code"],
-            workstation_code=row["workstation_code"],
-            server_url=row["server_url"],
-            paired=bool(row["paired"]),
-            pending_ops=local.pending_ops(),
-        )
+        return pairing_of(local)
     finally:
         local.close()
+
+
+def pairing_of(local: LocalStore) -> LocalPairing | None:
+    """What an open local store records about its pairing (None: not set up)."""
+    with local.engine.connect() as conn:
+        row = conn.execute(select(device)).mappings().first()
+    if row is None:
+        return None
+    return LocalPairing(
+        device_id=UUID(row["device_id"]),
+        store_id=UUID(row["store_id"]),
+        store_code=row["store_code"],
+        workstation_code=row["workstation_code"],
+        server_url=row["server_url"],
+        paired=bool(row["paired"]),
+        pending_ops=local.pending_ops(),
+    )
 
 
 def wipe_local_store(local_store_path: Path) -> list[Path]:

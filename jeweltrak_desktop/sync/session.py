@@ -14,7 +14,7 @@ import httpx
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.sync.credentials import load_device_token
 from jeweltrak_desktop.sync.engine import SyncEngine
-from jeweltrak_desktop.sync.pairing import local_pairing
+from jeweltrak_desktop.sync.pairing import pairing_of
 from jeweltrak_desktop.sync.tls import check_server_url, service_client
 from jeweltrak_desktop.sync.transport import SyncTransport
 from jeweltrak_desktop.sync.worker import SyncWorker
@@ -37,7 +37,8 @@ class BackgroundSync:
 
 def start_background_sync(store: LocalStore, database: Path) -> BackgroundSync | None:
     """Start syncing when the workstation is paired; None when it is local only."""
-    pairing = local_pairing(database)
+    # The store is already open: read its pairing there rather than opening it again.
+    pairing = pairing_of(store)
     if pairing is None or not pairing.paired or not pairing.server_url:
         return None
     url = check_server_url(pairing.server_url)
