@@ -1,0 +1,1 @@
+"""The counter screens, one module or package per section (see ``ui.context``)."""
