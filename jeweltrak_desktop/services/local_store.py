@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
@@ -96,7 +97,7 @@ class Transaction:
             device_id=ident.device_id,
             seq=seq,
             store_id=ident.store_id,
-            client_ts=utc_now(),
+            client_ts=self.store.clock(),
             payload=payload,
             user_id=self.store.actor.user_id,
             base_version=base_version,
@@ -161,8 +162,18 @@ class Transaction:
 class LocalStore:
     """The open local database of one paired (or demo) workstation."""
 
-    def __init__(self, path: Path, *, engine: Engine | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        engine: Engine | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self.path = Path(path)
+        #: This workstation's clock: it stamps every op (the op's business time). A counter
+        #: PC's clock can be hours off; the service orders ops by its own versions, never by
+        #: these stamps, so a skewed clock changes recorded times, never the outcome.
+        self.clock = clock
         self.engine = engine or open_engine(self.path)
         self.migration = migrate(self.path, self.engine)
         self.actor: Actor = DEMO_OWNER

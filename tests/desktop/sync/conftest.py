@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine
 
+from jeweltrak_core.clock import utc_now
 from jeweltrak_core.sync.wire import decode
 from jeweltrak_desktop.services.local_store import DeviceIdentity, LocalStore
 from jeweltrak_desktop.store.schema import ENTITY_TABLES
@@ -177,11 +179,17 @@ def open_station(
     """Factory: pair a device of the tenant's store and set up a fresh local store for it."""
     opened: list[PairedStation] = []
 
-    def open_(tenant: TenantFixture, label: str = "Counter", **options: Any) -> PairedStation:
+    def open_(
+        tenant: TenantFixture,
+        label: str = "Counter",
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        **options: Any,
+    ) -> PairedStation:
         device = tenant.pair(label)
         path = tmp_path / f"station-{len(opened)}" / "jeweltrak.sqlite3"
         _copy_database(migrated_template, path)
-        local = LocalStore(path)
+        local = LocalStore(path, clock=clock)
         local.set_up(
             DeviceIdentity(
                 device_id=device.ctx.device_id,

@@ -19,10 +19,13 @@ sync. Finally everything is healed and every workstation synced until quiet, the
 
 Work orders: jobs are opened and moved between lanes (illegal moves a counter already knows
 about are refused locally; concurrent offline moves may be rejected or flagged by the
-service, which the last invariant then checks). Customer memos are not exercised.
+service, which the last invariant then checks). Customer memos: a ring goes out on memo
+from one counter, and any counter converts it to an invoice or takes it back.
 
-Clock skew is not exercised: the desktop services stamp times with
-``jeweltrak_core.clock.utc_now`` and take no clock, and nothing is patched here.
+Clocks: each workstation's clock (``LocalStore.clock``, which stamps its ops) may be set
+hours ahead or behind at any step. The service orders ops by its own versions, so skewed
+stamps must change nothing but the recorded times; the invariants above hold regardless,
+and each sale a skewed counter made carries that counter's time on the service too.
 
 ``JT_SYNC_EXAMPLES`` (default 8) sets the number of examples.
 """
@@ -31,20 +34,29 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from contextlib import suppress
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import httpx
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import Engine
 
+from jeweltrak_core.clock import utc_now
 from jeweltrak_core.errors import JewelTrakError
+from jeweltrak_core.memos.rules import MemoLineStatus
 from jeweltrak_core.sales.entities import InvoiceStatus
 from jeweltrak_core.work_orders.rules import WorkOrderStatus
-from jeweltrak_desktop.services import contacts, inventory, work_orders
+from jeweltrak_desktop.services import contacts, inventory, memos, work_orders
 from jeweltrak_desktop.sync.errors import SyncError
 from tests.desktop.sync.conftest import (
     OpenStation,
@@ -98,7 +110,12 @@ class ThreeWorkstations(RuleBasedStateMachine):
         super().__init__()
         self.service_url = service_url
         self.tenant: TenantFixture = make_tenant(engine, "Three Counters")
-        self.stations = [open_station(self.tenant, label) for label in "ABC"]
+        #: Each workstation's clock error; its LocalStore stamps ops with now + this.
+        self.skews = [timedelta(0)] * STATIONS
+        self.stations = [
+            open_station(self.tenant, label, clock=self._clock_of(i))
+            for i, label in enumerate("ABC")
+        ]
         self.offline = [False] * STATIONS
         a = self.stations[0]
         a.sync.sync_once()
@@ -116,6 +133,12 @@ class ThreeWorkstations(RuleBasedStateMachine):
             station.sync.sync_once()
         self.deltas: list[int] = []
         self.sales_made = 0
+        self.memos: list[UUID] = []
+        #: Finalized sales and the time their counter stamped on them.
+        self.stamps: dict[UUID, datetime] = {}
+
+    def _clock_of(self, i: int) -> Callable[[], datetime]:
+        return lambda: utc_now() + self.skews[i]
 
     # --- network --------------------------------------------------------------------
 
@@ -140,16 +163,31 @@ class ThreeWorkstations(RuleBasedStateMachine):
         except SyncError:
             assert self.offline[i], "an online workstation failed to sync"
 
+    @initialize(hours=st.lists(st.integers(-14, 14), min_size=STATIONS, max_size=STATIONS))
+    def set_clocks(self, hours: list[int]) -> None:
+        """Counter PCs rarely agree on the time: each starts off by some hours."""
+        for i, h in enumerate(hours):
+            self.skew_clock(i, h)
+
+    @rule(i=station_ix, hours=st.integers(-14, 14))
+    def skew_clock(self, i: int, hours: int) -> None:
+        """The counter PC's clock drifts (or someone sets it wrong) by hours."""
+        self.skews[i] = timedelta(hours=hours, minutes=hours * 7 % 60)
+
     # --- counter work ---------------------------------------------------------------
 
     @rule(i=station_ix, n=st.integers(0, RINGS - 1))
     def sell_ring(self, i: int, n: int) -> None:
         """Sell a one-of-a-kind ring; refused locally only when this counter knows it is sold."""
         try:
-            sell(self.stations[i].local, self.rings[n])
+            invoice = sell(self.stations[i].local, self.rings[n])
         except JewelTrakError:
             return
         self.sales_made += 1
+        assert invoice.finalized_at is not None
+        # The sale carries this counter's (possibly skewed) time, not the true time.
+        assert abs(invoice.finalized_at - (utc_now() + self.skews[i])) < timedelta(minutes=1)
+        self.stamps[invoice.id] = invoice.finalized_at
 
     @rule(i=station_ix, j=station_ix, n=st.integers(0, RINGS - 1))
     def sell_on_two_offline(self, i: int, j: int, n: int) -> None:
@@ -189,6 +227,36 @@ class ThreeWorkstations(RuleBasedStateMachine):
     def edit_contact(self, i: int, field: str, value: str) -> None:
         """A clerk edits one field of the shared customer."""
         contacts.patch_contact(self.stations[i].local, self.contact.id, **{field: value})
+
+    @rule(i=station_ix, n=st.integers(0, RINGS - 1))
+    def send_on_memo(self, i: int, n: int) -> None:
+        """A ring goes out on approval (refused if this counter knows it is gone)."""
+        try:
+            memo = memos.issue_memo(
+                self.stations[i].local, contact_id=self.contact.id,
+                codes=[self.rings[n].stock_id],
+            )
+        except JewelTrakError:
+            return
+        self.memos.append(memo.id)
+
+    @rule(i=station_ix, k=st.integers(0, 3), keep=st.booleans())
+    def settle_memo(self, i: int, k: int, keep: bool) -> None:
+        """The customer keeps the ring (invoiced) or brings it back."""
+        if not self.memos:
+            return
+        local = self.stations[i].local
+        memo = memos.get_memo(local, self.memos[k % len(self.memos)])
+        if memo is None:  # issued on another counter, not synced here yet
+            return
+        out = [line.id for line in memo.lines if line.status is MemoLineStatus.OUT]
+        if not out:
+            return
+        with suppress(JewelTrakError):
+            if keep:
+                memos.convert_memo_to_invoice(local, memo.id, out)
+            else:
+                memos.return_memo_lines(local, memo.id, out)
 
     # --- after the storm --------------------------------------------------------------
 
@@ -237,11 +305,17 @@ class ThreeWorkstations(RuleBasedStateMachine):
                 f"{ring.stock_id} sold {sold[ring.id]} times without an oversell exception"
             )
 
+        # Skewed clocks: the service keeps each sale's own counter time, whatever the skew.
+        for invoice_id, stamp in self.stamps.items():
+            assert invoices[str(invoice_id)].finalized_at == stamp
+
         # Document numbers unique.
         numbers = [inv.number for inv in invoices.values()]
         assert len(numbers) == len(set(numbers)), numbers
         jobs = [w.number for w in server_entities(self.tenant, "work_orders").values()]
         assert len(jobs) == len(set(jobs)), jobs
+        memo_numbers = [m.number for m in server_entities(self.tenant, "customer_memos").values()]
+        assert len(memo_numbers) == len(set(memo_numbers)), memo_numbers
         stock_ids = [p.stock_id for p in pieces.values()]
         assert len(stock_ids) == len(set(stock_ids)), stock_ids
 
@@ -267,6 +341,8 @@ class ThreeWorkstations(RuleBasedStateMachine):
         event(f"oversell exceptions: {len(open_oversells)}")
         event(f"service problems: {sorted(Counter(p['status'] for p in problems).items())}")
         event(f"finalized sales: {sum(sold.values())}")
+        event(f"memos issued: {min(len(memo_numbers), 2)}+" if memo_numbers else "no memos")
+        event("clocks skewed" if any(self.skews) else "clocks true")
 
 
 def test_three_workstations_converge(
