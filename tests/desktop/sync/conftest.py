@@ -184,8 +184,11 @@ def open_station(
         label: str = "Counter",
         *,
         clock: Callable[[], datetime] = utc_now,
+        url: str | None = None,
         **options: Any,
     ) -> PairedStation:
+        """``url``: another service process on the same database (default: the session's)."""
+        base = url or service_url
         device = tenant.pair(label)
         path = tmp_path / f"station-{len(opened)}" / "jeweltrak.sqlite3"
         _copy_database(migrated_template, path)
@@ -199,11 +202,11 @@ def open_station(
             ),
             tenant.store,
             paired=True,
-            server_url=service_url,
+            server_url=base,
         )
         faults = FaultInjector()
         client = httpx.Client(transport=faults, timeout=httpx.Timeout(10.0, read=30.0))
-        transport = SyncTransport(service_url, lambda: device.token, client=client)
+        transport = SyncTransport(base, lambda: device.token, client=client)
         options.setdefault("backoff_base", 0.05)
         options.setdefault("backoff_cap", 0.5)
         options.setdefault("long_poll_seconds", 2.0)
