@@ -1,11 +1,13 @@
 """Applying the service's rows to the local store: pull pages, snapshot pages, repairs.
 
-A page is validated whole before anything is written: every entity name must be a local
-table, every document must decode strictly into its core class with the ID it is filed
-under, and every row that belongs to a store must belong to a store of this tenant (this
-workstation's store, a store already synced, or a store in the same page). A page that
-fails any check raises ``BadResponse`` and writes nothing, so a newer service, a proxy's
-mix-up or another tenant's data can never corrupt the store.
+A page is validated whole before anything is written: it must be addressed to this
+workstation's store (the service names the asking device's store in every page), every
+entity name must be a local table, every document must decode strictly into its core
+class with the ID it is filed under, and every row that belongs to a store must belong
+to a store of this tenant (this workstation's store, a store already synced, or a store
+in the same page). A page that fails any check raises ``BadResponse`` and writes
+nothing, so a newer service, a proxy's mix-up or another tenant's data can never corrupt
+the store.
 
 Then, in ONE ``BEGIN IMMEDIATE`` transaction with the new cursor: rows that still have
 pending outbox operations are left alone (the operations are uploaded first and the
@@ -16,14 +18,14 @@ StockID or document number still held by a local row that is about to be correct
 skipped the same way, after a row-by-row retry under savepoints, instead of blocking the
 feed.
 
-Limit: a page from another tenant that also carries that tenant's store rows passes the
-store check; the check catches everything else (documents filed under stores the
-workstation has never heard of).
+A page meant for another store (a proxy or cache mixing up answers) fails the address
+check even when it carries that tenant's own store rows.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -39,8 +41,10 @@ from jeweltrak_core.sync.wire import decode
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.store.codec import entity_to_row, format_datetime
 from jeweltrak_desktop.store.schema import ENTITY_TABLES, EntityTable
-from jeweltrak_desktop.sync.errors import BAD_RESPONSE_SENTENCE, BadResponse
+from jeweltrak_desktop.sync.errors import BAD_RESPONSE_SENTENCE, BadResponse, bad_response
 from jeweltrak_desktop.sync.responses import PullPage
+
+log = logging.getLogger(__name__)
 
 #: Local tables by the name the service uses for them (the same names).
 TABLES: dict[str, EntityTable] = {et.table.name: et for et in ENTITY_TABLES.values()}
@@ -303,6 +307,13 @@ def read_cursor(store: LocalStore) -> int:
     return int(row[0]) if row else 0
 
 
+def check_addressed(addressed_to: UUID, own_store: UUID, where: str) -> None:
+    """Refuse an answer the service built for another store's device."""
+    if addressed_to != own_store:
+        log.warning("an answer addressed to another store was refused (%s)", where)
+        raise bad_response(where)
+
+
 def decode_page(page: PullPage) -> list[RowWrite]:
     """Every change of a pull page, decoded and checked (raises before any write)."""
     return [decode_row(c.entity, c.id, None if c.deleted else c.doc) for c in page.changes]
@@ -314,6 +325,7 @@ def apply_pull_page(store: LocalStore, page: PullPage, *, cursor: int) -> list[s
     ``cursor`` is the position the page was asked from: if the stored cursor moved
     meanwhile (another sync of this store), nothing is written.
     """
+    check_addressed(page.store_id, store.identity.store_id, "pull.store_id")
     rows = decode_page(page)
     with write_transaction(store) as db:
         check_stores(db, rows, store.identity.store_id)

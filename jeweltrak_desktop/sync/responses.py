@@ -57,6 +57,7 @@ class Change(NamedTuple):
 class PullPage:
     """A page of the change feed."""
 
+    store_id: UUID
     changes: list[Change]
     next_cursor: int
     has_more: bool
@@ -67,6 +68,7 @@ class PullPage:
 class SnapshotManifest:
     """Where an initial sync starts: the version to pull from afterwards, rows per table."""
 
+    store_id: UUID
     version: int
     tables: dict[str, int]
 
@@ -84,6 +86,7 @@ class SnapshotRow(NamedTuple):
 class SnapshotPage:
     """A keyset page of one table; ``next_after`` is None on the last page."""
 
+    store_id: UUID
     entity: str
     rows: list[SnapshotRow]
     next_after: UUID | None
@@ -189,7 +192,9 @@ _CHANGE_KEYS = frozenset({"version", "entity", "id", "deleted", "doc"})
 
 def parse_pull(data: Any, cursor: int) -> PullPage:
     """A feed page: versions after ``cursor`` in order, ending at ``next_cursor``."""
-    body = _object(data, frozenset({"changes", "next_cursor", "has_more", "version"}), "pull")
+    body = _object(
+        data, frozenset({"store_id", "changes", "next_cursor", "has_more", "version"}), "pull"
+    )
     next_cursor = _int(body["next_cursor"], "pull.next_cursor")
     version = _int(body["version"], "pull.version")
     has_more = _bool(body["has_more"], "pull.has_more")
@@ -218,12 +223,18 @@ def parse_pull(data: Any, cursor: int) -> PullPage:
     # Pages end on version boundaries: the last change is at next_cursor.
     if (next_cursor > cursor) != bool(changes) or (changes and last != next_cursor):
         raise _bad("pull.next_cursor")
-    return PullPage(changes=changes, next_cursor=next_cursor, has_more=has_more, version=version)
+    return PullPage(
+        store_id=_uuid(body["store_id"], "pull.store_id"),
+        changes=changes,
+        next_cursor=next_cursor,
+        has_more=has_more,
+        version=version,
+    )
 
 
 def parse_manifest(data: Any) -> SnapshotManifest:
     """The snapshot manifest: a version and each table's row count (each table once)."""
-    body = _object(data, frozenset({"version", "tables"}), "snapshot")
+    body = _object(data, frozenset({"store_id", "version", "tables"}), "snapshot")
     tables: dict[str, int] = {}
     for i, raw in enumerate(_list(body["tables"], "snapshot.tables")):
         item = _object(raw, frozenset({"entity", "rows"}), f"snapshot.tables[{i}]")
@@ -231,13 +242,17 @@ def parse_manifest(data: Any) -> SnapshotManifest:
         if entity in tables:
             raise _bad(f"snapshot.tables[{i}].entity")
         tables[entity] = _int(item["rows"], f"snapshot.tables[{i}].rows")
-    return SnapshotManifest(version=_int(body["version"], "snapshot.version"), tables=tables)
+    return SnapshotManifest(
+        store_id=_uuid(body["store_id"], "snapshot.store_id"),
+        version=_int(body["version"], "snapshot.version"),
+        tables=tables,
+    )
 
 
 def parse_snapshot_page(data: Any, *, entity: str, after: UUID | None, limit: int
                         ) -> SnapshotPage:
     """A keyset page: the table asked for, IDs increasing after ``after``, at most ``limit``."""
-    body = _object(data, frozenset({"entity", "rows", "next_after"}), "page")
+    body = _object(data, frozenset({"store_id", "entity", "rows", "next_after"}), "page")
     if body["entity"] != entity:
         raise _bad("page.entity")
     rows: list[SnapshotRow] = []
@@ -265,4 +280,9 @@ def parse_snapshot_page(data: Any, *, entity: str, after: UUID | None, limit: in
         next_after = _uuid(body["next_after"], "page.next_after")
         if not rows or next_after != rows[-1].id:
             raise _bad("page.next_after")
-    return SnapshotPage(entity=entity, rows=rows, next_after=next_after)
+    return SnapshotPage(
+        store_id=_uuid(body["store_id"], "page.store_id"),
+        entity=entity,
+        rows=rows,
+        next_after=next_after,
+    )

@@ -32,6 +32,7 @@ from jeweltrak_desktop.store.codec import format_datetime
 from jeweltrak_desktop.sync.applier import (
     TABLES,
     RowWrite,
+    check_addressed,
     check_stores,
     decode_row,
     write_rows,
@@ -141,6 +142,7 @@ class SnapshotDownload:
         return (int(rows[0][1]) if rows else 0), tables
 
     def _start(self, manifest: SnapshotManifest) -> tuple[int, list[_TableProgress]]:
+        check_addressed(manifest.store_id, self.store.identity.store_id, "snapshot.store_id")
         unknown = [e for e in manifest.tables if e not in TABLES]
         if unknown:
             raise BadResponse(BAD_RESPONSE_SENTENCE, where=f"unknown tables {unknown[:3]}")
@@ -161,6 +163,7 @@ class SnapshotDownload:
     def _fetch(self, table: _TableProgress, after: UUID | None
                ) -> tuple[SnapshotPage, list[RowWrite]]:
         page = self.transport.snapshot_page(table.entity, after=after, limit=self.page_size)
+        check_addressed(page.store_id, self.store.identity.store_id, "page.store_id")
         rows = [decode_row(table.entity, r.id, None if r.deleted else r.doc) for r in page.rows]
         return page, rows
 

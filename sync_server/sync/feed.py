@@ -33,10 +33,11 @@ class Page:
     has_more: bool
     version: int
 
-    def to_json(self) -> bytes:
-        """The response body."""
+    def to_json(self, store_id: UUID) -> bytes:
+        """The response body, addressed to the asking device's store."""
         return (
-            f'{{"changes":[{",".join(self.changes)}],"next_cursor":{self.next_cursor},'
+            f'{{"store_id":"{store_id}","changes":[{",".join(self.changes)}],'
+            f'"next_cursor":{self.next_cursor},'
             f'"has_more":{"true" if self.has_more else "false"},"version":{self.version}}}'
         ).encode()
 
@@ -100,7 +101,7 @@ def read_page(conn: Connection, cursor: int, limit: int) -> Page:
     )
 
 
-def snapshot_manifest(conn: Connection) -> dict[str, Any]:
+def snapshot_manifest(conn: Connection, store_id: UUID) -> dict[str, Any]:
     """The version to pull from after a snapshot, and how many rows each table has."""
     version, _ = current_version(conn)
     cur = _cursor(conn)
@@ -108,10 +109,12 @@ def snapshot_manifest(conn: Connection) -> dict[str, Any]:
     for table in KIND_BY_TABLE:
         cur.execute(f"SELECT count(*) FROM {table}")
         tables.append({"entity": table, "rows": int(cur.fetchone()[0])})
-    return {"version": version, "tables": tables}
+    return {"store_id": str(store_id), "version": version, "tables": tables}
 
 
-def snapshot_page(conn: Connection, entity: str, after: UUID | None, limit: int) -> bytes:
+def snapshot_page(
+    conn: Connection, entity: str, after: UUID | None, limit: int, *, store_id: UUID
+) -> bytes:
     """One keyset page of a table, by ID (stable under concurrent inserts), as JSON bytes.
 
     Documents are passed through as the text PostgreSQL stores, never parsed and
@@ -137,7 +140,10 @@ def snapshot_page(conn: Connection, entity: str, after: UUID | None, limit: int)
         for i, v, d, doc in rows
     )
     next_after = f'"{rows[-1][0]}"' if len(rows) == limit else "null"
-    return f'{{"entity":"{entity}","rows":[{items}],"next_after":{next_after}}}'.encode()
+    return (
+        f'{{"store_id":"{store_id}","entity":"{entity}","rows":[{items}],'
+        f'"next_after":{next_after}}}'
+    ).encode()
 
 
 def write_entities(conn: Connection, tenant: TenantRef, entities: list[object]) -> int:

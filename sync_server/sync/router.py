@@ -73,6 +73,8 @@ class SnapshotRow(BaseModel):
 class SnapshotPage(BaseModel):
     """A keyset page of one table; pass ``next_after`` as ``after`` for the next page."""
 
+    #: The store of the device that asked (the client checks the page is meant for it).
+    store_id: UUID
     entity: str
     rows: list[SnapshotRow]
     next_after: UUID | None
@@ -81,6 +83,8 @@ class SnapshotPage(BaseModel):
 class PullResponse(BaseModel):
     """A page of the change feed."""
 
+    #: The store of the device that asked (the client checks the page is meant for it).
+    store_id: UUID
     changes: list[ChangeModel]
     next_cursor: int
     has_more: bool
@@ -221,14 +225,14 @@ async def pull(
             break
         if not await hub.wait(device.tenant.id, page.version, remaining):
             break
-    return Response(page.to_json(), media_type="application/json")  # type: ignore[return-value]
+    return Response(page.to_json(device.store_id), media_type="application/json")  # type: ignore[return-value]
 
 
 @router.get("/snapshot")
 def snapshot_manifest(device: CurrentDevice, engine: EngineDep) -> dict[str, Any]:
     """Start of an initial sync: the version to pull from afterwards and row counts."""
     with tenant_transaction(engine, device.tenant) as conn:
-        return feed.snapshot_manifest(conn)
+        return feed.snapshot_manifest(conn, device.store_id)
 
 
 @router.get("/snapshot/{entity}", response_model=SnapshotPage)
@@ -241,7 +245,7 @@ def snapshot_page(
 ) -> SnapshotPage:
     """A keyset page of one table (gzip when the client accepts it)."""
     with tenant_transaction(engine, device.tenant) as conn:
-        body = feed.snapshot_page(conn, entity, after, limit)
+        body = feed.snapshot_page(conn, entity, after, limit, store_id=device.store_id)
     return Response(body, media_type="application/json")  # type: ignore[return-value]
 
 

@@ -50,8 +50,8 @@ def test_pages_end_on_version_boundaries(client: TestClient, tenant: TenantFixtu
     assert all(len(versions) == 1 for versions in sizes)
     assert cursor == body["version"]
     empty = _pull(client, ws, cursor=cursor).json()
-    assert empty == {"changes": [], "next_cursor": cursor, "has_more": False,
-                     "version": cursor}
+    assert empty == {"store_id": str(tenant.store.id), "changes": [], "next_cursor": cursor,
+                     "has_more": False, "version": cursor}
 
 
 def test_long_poll_wakes_within_two_seconds(

@@ -33,15 +33,23 @@ def _dump(local: LocalStore) -> list[str]:
         return list(conn.iterdump())
 
 
-def _page(cursor: int, changes: list[dict[str, Any]]) -> bytes:
+def _page(cursor: int, changes: list[dict[str, Any]], to: TenantFixture) -> bytes:
+    """A pull page as the service addresses it to a device of ``to``'s store."""
     return json.dumps(
-        {"changes": changes, "next_cursor": cursor + 1, "has_more": False, "version": cursor + 1}
+        {"store_id": str(to.store.id), "changes": changes, "next_cursor": cursor + 1,
+         "has_more": False, "version": cursor + 1}
     ).encode()
 
 
 def _change(cursor: int, entity: str, row_id: str, doc: dict[str, Any] | None) -> dict[str, Any]:
     return {"version": cursor + 1, "entity": entity, "id": row_id, "deleted": doc is None,
             "doc": doc}
+
+
+def _store_doc(tenant: TenantFixture) -> dict[str, Any]:
+    ((doc,),) = rows(tenant.engine, tenant.ref, "SELECT doc FROM stores WHERE id = %s",
+                     tenant.store.id)
+    return dict(doc)
 
 
 def _piece_doc(tenant: TenantFixture) -> tuple[str, dict[str, Any]]:
@@ -66,23 +74,28 @@ def synced(engine: Engine, open_station: OpenStation) -> tuple[TenantFixture, Pa
 #: name → ``body(cursor, tenant, foreign tenant)``
 BAD_PAGES: dict[str, Callable[[int, TenantFixture, TenantFixture], bytes]] = {
     "garbage": lambda c, t, f: b"<html>502 Bad Gateway</html>",
-    "truncated": lambda c, t, f: _page(c, [_change(c, "pieces", *_piece_doc(t))])[:-40],
-    "another tenant's page": lambda c, t, f: _page(c, [_change(c, "pieces", *_piece_doc(f))]),
+    "truncated": lambda c, t, f: _page(c, [_change(c, "pieces", *_piece_doc(t))], t)[:-40],
+    "another tenant's rows": lambda c, t, f: _page(c, [_change(c, "pieces", *_piece_doc(f))], t),
+    "a page for another tenant's store, with its store row": lambda c, t, f: _page(
+        c, [_change(c, "stores", str(f.store.id), _store_doc(f)),
+            _change(c, "pieces", *_piece_doc(f))], f
+    ),
+    "a page for another store": lambda c, t, f: _page(c, [], f),
     "unknown entity": lambda c, t, f: _page(
-        c, [_change(c, "gift_cards", _piece_doc(t)[0], {"id": _piece_doc(t)[0]})]
+        c, [_change(c, "gift_cards", _piece_doc(t)[0], {"id": _piece_doc(t)[0]})], t
     ),
     "a newer service's field": lambda c, t, f: _page(
-        c, [_change(c, "pieces", _piece_doc(t)[0], _piece_doc(t)[1] | {"gift_wrap": True})]
+        c, [_change(c, "pieces", _piece_doc(t)[0], _piece_doc(t)[1] | {"gift_wrap": True})], t
     ),
     "a document under another id": lambda c, t, f: _page(
-        c, [_change(c, "pieces", "0190d2a0-0000-7000-8000-000000000001", _piece_doc(t)[1])]
+        c, [_change(c, "pieces", "0190d2a0-0000-7000-8000-000000000001", _piece_doc(t)[1])], t
     ),
     "a tombstone for this store": lambda c, t, f: _page(
-        c, [_change(c, "stores", str(t.store.id), None)]
+        c, [_change(c, "stores", str(t.store.id), None)], t
     ),
     "a missing key": lambda c, t, f: json.dumps({"changes": [], "next_cursor": c}).encode(),
     "versions behind the cursor": lambda c, t, f: _page(
-        c - 1, [_change(c - 1, "pieces", *_piece_doc(t))]
+        c - 1, [_change(c - 1, "pieces", *_piece_doc(t))], t
     ),
 }
 
@@ -147,3 +160,32 @@ def test_a_snapshot_with_an_unknown_table_writes_nothing(
     with pytest.raises(BadResponse):
         a.sync.sync_once()
     assert _dump(a.local) == before
+
+
+@pytest.mark.parametrize("path", ["/v1/sync/snapshot", "/v1/sync/snapshot/stores"])
+def test_a_snapshot_answer_for_another_store_writes_nothing(
+    engine: Engine, open_station: OpenStation, foreign: TenantFixture, path: str
+) -> None:
+    tenant = make_tenant(engine)
+    a = open_station(tenant, "A")
+    before = _dump(a.local)
+
+    def readdress(body: bytes) -> bytes:
+        answer = json.loads(body)
+        answer["store_id"] = str(foreign.store.id)
+        return json.dumps(answer).encode()
+
+    a.faults.add(path, replace_body(readdress))
+    with pytest.raises(BadResponse):
+        a.sync.sync_once()
+    if path.endswith("/snapshot"):
+        assert _dump(a.local) == before
+    else:  # the manifest was fine and recorded; not a row of the refused page was stored
+        with closing(sqlite3.connect(a.local.path)) as conn:
+            progress = conn.execute(
+                "SELECT count(*), sum(rows_done) FROM snapshot_progress"
+            ).fetchone()
+        assert progress[0] > 0 and progress[1] == 0
+    a.faults.clear()
+    a.sync.sync_once()
+    assert_equal_to_service(a.local, tenant)

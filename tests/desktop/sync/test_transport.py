@@ -96,7 +96,8 @@ def test_push_answers_must_match_the_batch_sent() -> None:
 def test_snapshot_pages_must_be_in_key_order_after_the_position() -> None:
     ids = sorted((new_id() for _ in range(3)), key=lambda u: u.int)
     rows = [{"id": str(i), "version": 1, "deleted": False, "doc": {}} for i in ids]
-    page = {"entity": "pieces", "rows": rows, "next_after": str(ids[-1])}
+    page = {"store_id": str(new_id()), "entity": "pieces", "rows": rows,
+            "next_after": str(ids[-1])}
     assert parse_snapshot_page(page, entity="pieces", after=None, limit=3).next_after == ids[-1]
     for bad, after, limit in (
         (page | {"rows": rows[::-1]}, None, 3),
@@ -104,6 +105,8 @@ def test_snapshot_pages_must_be_in_key_order_after_the_position() -> None:
         (page, None, 2),  # more rows than asked for
         (page | {"entity": "contacts"}, None, 3),
         (page | {"next_after": str(ids[0])}, None, 3),
+        (page | {"store_id": "not a store"}, None, 3),
+        ({k: v for k, v in page.items() if k != "store_id"}, None, 3),
     ):
         with pytest.raises(BadResponse):
             parse_snapshot_page(bad, entity="pieces", after=after, limit=limit)
