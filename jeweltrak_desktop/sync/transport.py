@@ -67,6 +67,15 @@ class SyncTransport:
         sent = [(UUID(op["op_id"]), int(op["seq"])) for op in ops]
         return parse_push(self._call("POST", "/v1/sync/push", json_body={"ops": ops}), sent)
 
+    def push_encoded(self, envelopes: list[str], sent: list[tuple[UUID, int]]) -> PushResult:
+        """``push`` of operations already in their wire JSON text, as the outbox keeps them.
+
+        The text goes out as stored (never parsed and re-encoded); ``sent`` names each op
+        (ID, seq) so the answer can be checked against it.
+        """
+        body = ('{"ops":[' + ",".join(envelopes) + "]}").encode()
+        return parse_push(self._call("POST", "/v1/sync/push", content=body), sent)
+
     def pull(self, cursor: int, *, limit: int = 1000, wait: float = 0.0) -> PullPage:
         """Changes after ``cursor``; with ``wait`` the service holds until one arrives."""
         params = {"cursor": cursor, "limit": limit}
@@ -96,6 +105,7 @@ class SyncTransport:
         *,
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
+        content: bytes | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
     ) -> Any:
         headers = {
@@ -103,12 +113,15 @@ class SyncTransport:
             SCHEMA_HEADER: str(SCHEMA_VERSION),
             "Accept": "application/json",
         }
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         try:
             response = self._client.request(
                 method,
                 self.base_url + path,
                 params=params,
                 json=json_body,
+                content=content,
                 headers=headers,
                 timeout=timeout,
             )

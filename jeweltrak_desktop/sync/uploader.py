@@ -23,25 +23,27 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.sync.applier import mark_stale, write_transaction
-from jeweltrak_desktop.sync.errors import OutOfOrder, SyncError
+from jeweltrak_desktop.sync.errors import OutOfOrder, RequestRefused, SyncError
 from jeweltrak_desktop.sync.responses import OpResult
 from jeweltrak_desktop.sync.transport import SyncTransport
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BATCH = 200
+#: Operations per push: the service's largest batch (its ``max_batch_ops``). A service
+#: configured smaller answers 413 ``batch_too_large`` and the batch is halved.
+DEFAULT_BATCH = 500
 
 
 @dataclass(frozen=True)
 class _Queued:
     seq: int
     op_id: str
-    envelope: dict[str, Any]
+    #: The wire JSON text as the outbox stores it (sent as is).
+    envelope: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,16 @@ class Uploader:
             if not batch:
                 return report
             try:
-                result = self.transport.push([q.envelope for q in batch])
+                result = self.transport.push_encoded(
+                    [q.envelope for q in batch], [(UUID(q.op_id), q.seq) for q in batch]
+                )
+            except RequestRefused as exc:
+                if exc.details.get("service_code") != "batch_too_large" or len(batch) == 1:
+                    self._count_attempt(batch)
+                    raise
+                self.batch_size = max(1, len(batch) // 2)
+                log.info("the service takes smaller batches: now %s ops", self.batch_size)
+                continue
             except OutOfOrder as exc:
                 if exc.expected_seq == last_refusal:
                     raise SyncError(
@@ -112,7 +123,7 @@ class Uploader:
             params = (resend_from, self.batch_size)
         with self.store.engine.connect() as conn:
             rows = conn.exec_driver_sql(sql + "ORDER BY seq LIMIT ?", params).all()
-        return [_Queued(int(s), op_id, json.loads(env)) for s, op_id, env in rows]
+        return [_Queued(int(s), op_id, env) for s, op_id, env in rows]
 
     def _next_resend(self, last_sent: int) -> int | None:
         """Keep resending in order until the first pending operation, then back to normal."""

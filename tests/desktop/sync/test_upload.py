@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 
@@ -176,4 +177,35 @@ def test_a_service_restored_from_backup_gets_the_lost_ops_again(
     local_ops = [(op_id, seq) for seq, op_id, _ in _outbox(a)]
     assert _applied_on_service(tenant, a) == local_ops
     assert {status for *_, status in _outbox(a)} == {"applied"}
+    assert_equal_to_service(a.local, tenant)
+
+
+def test_a_service_that_takes_smaller_batches_gets_them(
+    engine: Engine, open_station: OpenStation
+) -> None:
+    """A service configured with a smaller batch limit answers 413; the batch is halved."""
+    tenant = make_tenant(engine)
+    a = open_station(tenant, "A")
+    a.sync.sync_once()
+    for n in range(120):
+        new_piece(a.local, description=f"Ring {n}")
+    sizes: list[int] = []
+
+    def at_most_50(request: httpx.Request, inner: httpx.BaseTransport) -> httpx.Response:
+        count = len(json.loads(request.content)["ops"])
+        sizes.append(count)
+        if count > 50:
+            body = {"error": {"code": "batch_too_large", "message": "At most 50 operations.",
+                              "details": {"max_ops": 50}}}
+            return httpx.Response(413, json=body, request=request)
+        return inner.handle_request(request)
+
+    a.faults.add("/v1/sync/push", at_most_50, times=100)
+    report = a.sync.upload()
+
+    assert sizes[:3] == [120, 60, 30]  # halved until the service takes it
+    assert set(sizes[2:]) == {30}
+    assert report.applied == 120 and a.local.pending_ops() == 0
+    assert [seq for _, seq in _applied_on_service(tenant, a)] == list(range(1, 121))
+    a.sync.pull()
     assert_equal_to_service(a.local, tenant)
