@@ -66,11 +66,11 @@ from jeweltrak_desktop.sync.pairing import (
     pair_workstation,
     sign_in,
     sign_out,
-    unpair_workstation,
 )
 from jeweltrak_desktop.sync.snapshot import SnapshotDownload, initial_sync_needed
 from jeweltrak_desktop.sync.tls import service_client
 from jeweltrak_desktop.sync.transport import SyncTransport
+from jeweltrak_desktop.sync.unpairing import unpair_workstation
 from jeweltrak_desktop.sync.uploader import Uploader
 
 log = logging.getLogger("jeweltrak.system")

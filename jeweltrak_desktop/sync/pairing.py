@@ -4,9 +4,8 @@ Pairing signs in with the person's e-mail and password, picks the store, registe
 workstation, keeps the device token in the OS keychain (``credentials``) and records the
 workstation's identity in its local database; the person's session is signed out at the
 end, so only the device token stays on the workstation. A workstation's local copy
-belongs to one store of one business: pairing it elsewhere needs unpairing first, and
-unpairing revokes the device (when the service is reachable), forgets the token and wipes
-the local database with its journal files and backups.
+belongs to one store of one business: pairing it elsewhere needs unpairing first
+(``unpairing``).
 """
 
 from __future__ import annotations
@@ -34,8 +33,6 @@ from jeweltrak_desktop.sync.credentials import (
     save_device_token,
 )
 from jeweltrak_desktop.sync.tls import (
-    InsecureConnection,
-    ServiceUnreachable,
     check_server_url,
     connection_error,
     service_client,
@@ -106,15 +103,6 @@ class Pairing:
     server_url: str
     local_store_path: Path
     credential: CredentialLocation
-
-
-@dataclass(frozen=True)
-class Unpairing:
-    """What unpairing did."""
-
-    device_id: UUID | None
-    revoked: bool
-    removed: list[Path]
 
 
 @dataclass(frozen=True)
@@ -452,78 +440,3 @@ def _undo_pairing(
     delete_device_token(device_id, data_dir=path.parent)
     if wipe:
         wipe_local_store(path)
-
-
-# --- unpairing -------------------------------------------------------------------------
-
-
-def unpair_workstation(
-    local_store_path: Path,
-    *,
-    email: str | None = None,
-    password: str | None = None,
-    discard_unsynced: bool = False,
-    ca_file: Path | str | None = None,
-) -> Unpairing:
-    """Revoke the device (best effort), forget its token, wipe the local copy (P16).
-
-    Revoking needs someone allowed to pair devices to sign in (``email``/``password``);
-    without them, or when the service is unreachable, the device is left for an
-    administrator to remove and a warning says so. The local database must be closed.
-    """
-    path = Path(local_store_path)
-    existing = local_pairing(path)
-    if existing is not None and existing.pending_ops and not discard_unsynced:
-        raise UnsyncedChanges(
-            f"{existing.pending_ops} change(s) made on this workstation have not reached the "
-            "service yet. Connect and let them upload, or unpair anyway to discard them.",
-            pending=existing.pending_ops,
-        )
-    if existing is not None and existing.pending_ops:
-        log.warning(
-            "Unpairing discards %s change(s) the service never received.", existing.pending_ops
-        )
-    revoked = False
-    if existing is not None and existing.paired and existing.server_url:
-        revoked = _revoke(existing, email=email, password=password, ca_file=ca_file)
-    if existing is not None:
-        delete_device_token(existing.device_id, data_dir=path.parent)
-    removed = wipe_local_store(path)
-    log.info("unpaired: removed %s", ", ".join(p.name for p in removed) or "nothing")
-    return Unpairing(
-        device_id=existing.device_id if existing else None, revoked=revoked, removed=removed
-    )
-
-
-def _revoke(
-    existing: LocalPairing,
-    *,
-    email: str | None,
-    password: str | None,
-    ca_file: Path | str | None,
-) -> bool:
-    """Revoke the device on the service; False (warning logged) when that cannot be done."""
-    assert existing.server_url is not None
-    left_behind = (
-        "Workstation %s was not removed from the service (%s); an administrator should "
-        "remove it under Devices."
-    )
-    if not email or not password:
-        log.warning(left_behind, existing.device_id, "no one signed in to revoke it")
-        return False
-    try:
-        with service_client(existing.server_url, ca_file=ca_file) as client:
-            session = sign_in(client, email=email, password=password)
-            try:
-                call(client, "DELETE", f"/v1/devices/{existing.device_id}", token=session.token)
-            finally:
-                sign_out(client, session)
-    except (ServiceUnreachable, InsecureConnection) as exc:
-        log.warning(left_behind, existing.device_id, exc.message)
-        return False
-    except ServiceRefused as exc:
-        if exc.details.get("status") != 404:
-            raise
-        log.warning(left_behind, existing.device_id, exc.message)
-        return False
-    return True

@@ -102,6 +102,12 @@ def unpair_workstation(engine: Engine, caller: UserContext, device_id: UUID) -> 
             revoke_device(conn, tenant_id=caller.tenant.id, device_id=device_id)
 
 
+def unpair_self(engine: Engine, device: DeviceContext) -> None:
+    """The workstation revokes its own token (unpairing, P16); no user needs to sign in."""
+    with admin_transaction(engine, device.tenant) as tx, tx.platform() as conn:
+        revoke_device(conn, tenant_id=device.tenant.id, device_id=device.device_id)
+
+
 def identify(engine: Engine, device: DeviceContext) -> DeviceIdentity:
     """The workstation's own IDs, codes, label, store and business."""
     with admin_transaction(engine, device.tenant) as tx:

@@ -46,6 +46,13 @@ def device_me(device: CurrentDevice, engine: EngineDep) -> DeviceMeResponse:
     return DeviceMeResponse.of(pairing_service.identify(engine, device))
 
 
+@router.delete("/me", status_code=204)
+def unpair_me(device: CurrentDevice, engine: EngineDep) -> Response:
+    """A workstation unpairs itself (device token): its token fails from the next request."""
+    pairing_service.unpair_self(engine, device)
+    return Response(status_code=204)
+
+
 @router.delete("/{device_id}", status_code=204)
 def unpair(device_id: UUID, caller: CurrentUser, engine: EngineDep) -> Response:
     """Unpair a workstation: its token fails on its next request."""

@@ -107,6 +107,23 @@ def test_revoked_device_gets_401_on_its_next_request(client: TestClient) -> None
     assert pair(client, owner, store["id"])["workstation_code"] == "B"
 
 
+def test_a_workstation_unpairs_itself_with_its_own_token(client: TestClient) -> None:
+    """P16: DELETE /v1/devices/me revokes only the caller; a user token cannot use it."""
+    owner = signup(client)
+    store = make_store(client, owner)
+    leaving, staying = pair(client, owner, store["id"]), pair(client, owner, store["id"])
+    assert client.delete("/v1/devices/me", headers=owner.headers).status_code == 401
+    r = client.delete("/v1/devices/me", headers=bearer(leaving["device_token"]))
+    assert r.status_code == 204
+    assert client.get("/v1/devices/me", headers=bearer(leaving["device_token"])).status_code == 401
+    assert client.delete("/v1/devices/me",
+                         headers=bearer(leaving["device_token"])).status_code == 401
+    assert client.get("/v1/devices/me", headers=bearer(staying["device_token"])).status_code == 200
+    listed = {d["id"]: d for d in client.get("/v1/devices", headers=owner.headers).json()}
+    assert listed[leaving["device_id"]]["revoked_at"] is not None
+    assert listed[staying["device_id"]]["revoked_at"] is None
+
+
 def test_pairing_needs_pair_devices(client: TestClient) -> None:
     """PRODUCT default deny: only people with PAIR_DEVICES pair or unpair workstations."""
     owner = signup(client)

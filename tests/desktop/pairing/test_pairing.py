@@ -24,9 +24,9 @@ from jeweltrak_desktop.sync.pairing import (
     UnsyncedChanges,
     WrongPassword,
     pair_workstation,
-    unpair_workstation,
 )
 from jeweltrak_desktop.sync.tls import InsecureServerAddress, ServiceUnreachable
+from jeweltrak_desktop.sync.unpairing import unpair_workstation
 
 from .conftest import MemoryKeychain, Owner, open_business
 
@@ -226,6 +226,21 @@ def test_unpairing_without_the_service_still_wipes_and_says_what_is_left(
     assert keychain.entries == {}
     assert any("was not removed from the service" in r.getMessage() for r in caplog.records)
     assert _device_status(service_url, token) == 200  # honest: it is still registered
+
+
+def test_unpairing_with_no_one_signed_in_revokes_with_the_device_token(
+    service_url: str, owner: Owner, keychain: MemoryKeychain, data_dir: Path
+) -> None:
+    """P16 at a counter where no manager is around: the workstation revokes itself."""
+    path = data_dir / "store.sqlite3"
+    pairing = _pair(service_url, owner, path)
+    token = keychain.entries[(SERVICE_NAME, str(pairing.device_id))]
+
+    done = unpair_workstation(path)
+
+    assert done.revoked and done.device_id == pairing.device_id
+    assert _device_status(service_url, token) == 401
+    assert list(data_dir.glob("store.sqlite3*")) == [] and keychain.entries == {}
 
 
 def test_unpairing_with_a_wrong_password_changes_nothing(
