@@ -1,9 +1,16 @@
-"""``PrinterConfig``: how the receipt printer is reached, as the Settings screen stores it."""
+"""``PrinterConfig``: how the receipt printer is reached, as the Settings screen stores it.
+
+``TagPrinterConfig`` says where tags go; ``PrinterSettings`` (both printers and the cost-code
+letters) is kept in ``printers.json`` beside the workstation's database.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal, TypeGuard, get_args
 
 from jeweltrak_core.errors import ValidationError
@@ -114,3 +121,87 @@ def _check_job_settings(config: PrinterConfig) -> None:
         raise ValidationError(
             "Only a network printer can be asked for its status.", field="check_status"
         )
+
+
+# --- the tag printer, and the printer settings file of a workstation ----------------------
+
+TagPrinterKind = Literal["network", "file"]
+#: The printer settings file, kept beside the workstation's database.
+PRINTER_SETTINGS_FILE = "printers.json"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagPrinterConfig:
+    """How tags leave the workstation: ZPL to a network printer, or saved to a file."""
+
+    kind: TagPrinterKind = "network"
+    host: str = ""
+    port: int = 9100
+    file_path: str = ""
+
+    def __post_init__(self) -> None:
+        """Refuse a configuration that cannot print or save tags."""
+        if self.kind == "network":
+            _check_network(self.host, self.port)
+        elif self.kind == "file":
+            if not isinstance(self.file_path, str) or not self.file_path.strip():
+                raise ValidationError("Choose the file the tags are saved to.", field="file_path")
+        else:
+            raise ValidationError(
+                "Choose how tags are printed: network printer or file.", field="kind"
+            )
+
+    @property
+    def label(self) -> str:
+        """The tag printer as a clerk knows it."""
+        if self.kind == "network":
+            return f"tag printer at {self.host}:{self.port}"
+        return f"tag file “{self.file_path}”"
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    """A workstation's printers and the cost-code letters its tags print (None: not set)."""
+
+    receipt: PrinterConfig | None = None
+    tag: TagPrinterConfig | None = None
+    cost_code: str | None = None
+
+
+def printer_settings_path(database: Path) -> Path:
+    """The printer settings file of the workstation whose database is ``database``."""
+    return Path(database).with_name(PRINTER_SETTINGS_FILE)
+
+
+def load_printer_settings(path: Path) -> PrinterSettings:
+    """Read the settings file; a missing file means nothing is set up yet."""
+    try:
+        values = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return PrinterSettings()
+    except (OSError, ValueError) as exc:
+        raise ValidationError(
+            f"The printer settings in “{path}” could not be read; set the printers up again.",
+            field="printers",
+        ) from exc
+    receipt, tag = values.get("receipt"), values.get("tag")
+    known = TagPrinterConfig.__dataclass_fields__
+    return PrinterSettings(
+        receipt=PrinterConfig.from_settings(receipt) if receipt else None,
+        tag=TagPrinterConfig(**{k: v for k, v in tag.items() if k in known}) if tag else None,
+        cost_code=values.get("cost_code") or None,
+    )
+
+
+def save_printer_settings(path: Path, settings: PrinterSettings) -> None:
+    """Write the settings file (replaced whole, so a crash never leaves half a file)."""
+    values = {
+        "receipt": settings.receipt.to_settings() if settings.receipt else None,
+        "tag": asdict(settings.tag) if settings.tag else None,
+        "cost_code": settings.cost_code,
+    }
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(target.name + ".part")
+    temp.write_text(json.dumps(values, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temp, target)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -19,10 +21,12 @@ from jeweltrak_core.inventory.operations import (
     RepricePieces,
     UpdatePiece,
 )
-from jeweltrak_core.inventory.pricing import price_tiers_from_cost
-from jeweltrak_core.inventory.stock import Family, StockAction
+from jeweltrak_core.inventory.pricing import Multipliers, price_tiers_from_cost
+from jeweltrak_core.inventory.stock import Family, QuantityLedger, StockAction
 from jeweltrak_core.permissions import Permission
+from jeweltrak_core.store.entities import Store
 from jeweltrak_core.sync.wire import encode
+from jeweltrak_desktop.documents.photos import prepare_photo
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.store.repository import SqliteRepository
 from jeweltrak_desktop.store.schema import table_of
@@ -223,3 +227,173 @@ def count_by_status(store: LocalStore) -> dict[str, int]:
             .group_by(_PIECES.c.status)
         ).all()
     return {status: count for status, count in rows}
+
+
+# --- the inventory list: one window of rows at a time, sorted and filtered in SQL ---------
+
+#: What each sortable list column orders by (a fixed list: never SQL from the caller).
+SORT_KEYS: dict[str, str] = {
+    "stock_id": "p.stock_id", "description": "p.description COLLATE NOCASE", "status": "p.status",
+    "location": "p.location COLLATE NOCASE", "cost": "p.cost_cents", "retail": "p.retail_cents",
+    "price1": "p.price1_cents", "margin": "p.retail_cents - p.cost_cents",
+    "category": "p.category COLLATE NOCASE", "metal": "p.metal_type COLLATE NOCASE",
+    "karat": "p.karat", "weight": "CAST(p.metal_weight_g AS REAL)",
+    "brand": "p.brand COLLATE NOCASE", "model": "p.model COLLATE NOCASE",
+    "reference": "p.reference", "shape": "p.shape COLLATE NOCASE",
+    "carat": "CAST(p.carat_weight AS REAL)", "color": "p.color COLLATE NOCASE",
+    "clarity": "p.clarity", "lab": "p.lab", "certificate": "p.certificate_no",
+    "stones": "p.stone_count", "pearl_size": "CAST(p.pearl_size_mm AS REAL)",
+    "added": "p.created_at",
+}
+#: Largest window one call returns.
+MAX_WINDOW = 1000
+_LIST_COLUMNS = (
+    "id, stock_id, family, description, status, location, cost_cents, retail_cents, "
+    "price1_cents, category, metal_type, karat, metal_weight_g, brand, model, reference, "
+    "shape, carat_weight, color, clarity, lab, certificate_no, stone_count, pearl_size_mm, "
+    "created_at, is_quantity_item, qty_purchased, qty_adjustments, qty_invoiced, "
+    "qty_on_memo, qty_returned_to_vendor, qty_scrapped"
+)
+
+
+@dataclass(frozen=True)
+class PieceListRow:
+    """What the inventory list shows of one piece (plain values, as stored)."""
+
+    piece_id: UUID
+    stock_id: str
+    family: str
+    description: str
+    status: str
+    location: str | None
+    cost_cents: int
+    retail_cents: int
+    price1_cents: int
+    values: dict[str, Any]
+    quantity: int | None
+
+    @property
+    def margin_cents(self) -> int:
+        """Retail less cost."""
+        return self.retail_cents - self.cost_cents
+
+
+@dataclass(frozen=True)
+class PieceWindow:
+    """``rows`` from ``offset`` of the sorted, filtered list; ``total`` when it was asked for."""
+
+    offset: int
+    rows: list[PieceListRow]
+    total: int | None
+
+
+def list_filter_query(text: str) -> str | None:
+    """Filter words → an FTS5 query where every word is a prefix; None when there are none."""
+    tokens = [t.replace('"', "") for t in _TOKEN.findall(text)[:12]]
+    return " ".join(f'"{t}"*' for t in tokens) or None
+
+
+def _list_row(row: dict[str, Any]) -> PieceListRow:
+    quantity = None
+    if row["is_quantity_item"]:
+        quantity = QuantityLedger(
+            purchased=row["qty_purchased"], adjustments=row["qty_adjustments"],
+            invoiced=row["qty_invoiced"], on_open_memos=row["qty_on_memo"],
+            returned_to_vendor=row["qty_returned_to_vendor"], scrapped=row["qty_scrapped"],
+        ).expected_quantity
+    return PieceListRow(
+        piece_id=UUID(row["id"]), stock_id=row["stock_id"], family=row["family"],
+        description=row["description"], status=row["status"], location=row["location"],
+        cost_cents=row["cost_cents"], retail_cents=row["retail_cents"],
+        price1_cents=row["price1_cents"], values=row, quantity=quantity,
+    )
+
+
+def piece_window(
+    store: LocalStore,
+    *,
+    family: Family | None,
+    text: str = "",
+    sort: str = "stock_id",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+    with_total: bool = True,
+) -> PieceWindow:
+    """One window of the inventory list, sorted and filtered by SQLite (only its rows are read)."""
+    if sort not in SORT_KEYS:
+        raise ValidationError(f"The list cannot be sorted by “{sort}”.", field="sort")
+    if offset < 0 or not 0 < limit <= MAX_WINDOW:
+        raise ValidationError("Ask for between 1 and 1,000 rows from row 0 on.", field="limit")
+    where: list[str] = ["p.deleted = 0"]
+    params: list[Any] = []
+    if family is not None:
+        where.append("p.family = ?")
+        params.append(Family(family).value)
+    match = list_filter_query(text)
+    # A filter drives the query from the text index: only matching rows are read.
+    source = "pieces p"
+    if match is not None:
+        source = "pieces_fts CROSS JOIN pieces p ON p.rowid = pieces_fts.rowid"
+        where.insert(0, "pieces_fts MATCH ?")
+        params.insert(0, match)
+    direction = "DESC" if descending else "ASC"
+    tail = (f"FROM {source} WHERE {' AND '.join(where)} "
+            f"ORDER BY {SORT_KEYS[sort]} {direction}, p.rowid {direction}")
+    with store.reader() as repo:
+        if with_total and match is not None:
+            return _matched_window(repo, tail, params, offset, limit)
+        total = None
+        if with_total:
+            total = repo.db.execute(
+                f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}", params
+            ).fetchone()[0]
+        # Sort only rowids, then read the window's rows: the sorter never carries whole rows.
+        ids = [r[0] for r in repo.db.execute(f"SELECT p.rowid {tail} LIMIT ? OFFSET ?",
+                                             (*params, limit, offset))]
+        rows = _rows_by_id(repo, ids)
+    return PieceWindow(offset=offset, rows=rows, total=total)
+
+
+def _matched_window(repo: SqliteRepository, tail: str, params: list[Any],
+                    offset: int, limit: int) -> PieceWindow:
+    """One pass over the matches gives the count and the window's place in the order (the
+    text match is the costly part: done once, not once to count and once for the rows)."""
+    ids = [r[0] for r in repo.db.execute(f"SELECT p.rowid {tail}", params)]
+    rows = _rows_by_id(repo, ids[offset:offset + limit])
+    return PieceWindow(offset=offset, rows=rows, total=len(ids))
+
+
+def _rows_by_id(repo: SqliteRepository, ids: list[int]) -> list[PieceListRow]:
+    """The list rows of these pieces (by SQLite rowid), in the order given."""
+    if not ids:
+        return []
+    found = {r["rowid"]: r for r in repo.rows(
+        f"SELECT rowid, {_LIST_COLUMNS} FROM pieces WHERE rowid IN "
+        f"({', '.join('?' * len(ids))})", ids)}
+    return [_list_row(found[i]) for i in ids if i in found]
+
+
+def store_multipliers(store: LocalStore) -> Multipliers:
+    """The store's price-tier multipliers (the item editor fills prices from cost with them)."""
+    with store.reader() as repo:
+        settings = repo.get(Store, store.identity.store_id)
+    if settings is None:
+        raise NotFound("This workstation has no store settings yet.")
+    return settings.multipliers
+
+
+#: Piece photos are kept beside the database, in this folder; pieces refer to them by name.
+PHOTO_FOLDER = "photos"
+
+
+def save_piece_photo(store: LocalStore, source: Path) -> str:
+    """Keep a downscaled copy (≈1200 px JPEG) of a photo; returns the reference to store."""
+    saved = prepare_photo(Path(source), store.path.parent / PHOTO_FOLDER)
+    return f"{PHOTO_FOLDER}/{saved.name}"
+
+
+def photo_path(store: LocalStore, ref: str) -> Path:
+    """Where a piece photo reference points (absolute references as they are)."""
+    path = Path(ref)
+    return path if path.is_absolute() else store.path.parent / path

@@ -1,0 +1,1 @@
+"""Printing screens: the PDF print preview and the printer settings."""
