@@ -226,6 +226,8 @@ Index("ux_pieces_barcode", _t["pieces"].c.barcode, unique=True)
 Index("ix_pieces_certificate_no", _t["pieces"].c.certificate_no)
 Index("ix_pieces_serial_no", _t["pieces"].c.serial_no)
 Index("ix_pieces_family_status", _t["pieces"].c.family, _t["pieces"].c.status)
+# The inventory list: one family's live pieces in StockID order (migration 0005).
+Index("ix_pieces_list", _t["pieces"].c.family, _t["pieces"].c.deleted, _t["pieces"].c.stock_id)
 for _doc in ("invoices", "customer_memos", "work_orders", "appraisals"):
     Index(f"ux_{_doc}_number", _t[_doc].c.number, unique=True)
 Index("ix_invoices_contact", _t["invoices"].c.contact_id)
