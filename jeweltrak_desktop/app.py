@@ -1,10 +1,13 @@
 """Start the desktop app: ``python -m jeweltrak_desktop`` (what ``make run`` does).
 
-The app opens the store in the data folder (the demo store, built on first use when the
-folder has none). When that workstation is paired with a sync service (``make run`` pairs
-it), the store syncs in the background while the window is open.
-``--screenshot PATH`` saves the window once its data is on screen and exits (for the
-docs, and to check the UI where no display is at hand); ``--quit-after`` is for smoke tests.
+The app opens the store in the data folder. On a computer with none, it asks whether to
+pair with a store server or open the demo store (built on first use); run without a
+display (``--screenshot``, ``--screens``, ``--quit-after``) it opens the demo store. When
+the workstation is paired (``make run`` pairs it), the store syncs in the background.
+The window starts on the sign-in screen: a clerk picks their name and types their PIN.
+``--screenshot PATH`` saves the sign-in screen once it is ready and exits;
+``--screens DIR`` signs in as the demo owner and saves one PNG per section to DIR (the
+docs' screenshots); ``--quit-after`` is for smoke tests.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from jeweltrak_desktop import config
 from jeweltrak_desktop.demo import open_demo_store
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.sync.session import BackgroundSync, start_background_sync
+from jeweltrak_desktop.sync.unpairing import unpair_workstation
 from jeweltrak_desktop.ui.main_window import MainWindow
+from jeweltrak_desktop.ui.shell.first_run import FirstRunDialog
+from jeweltrak_desktop.ui.shell.screen_tour import ScreenTour
 from jeweltrak_desktop.ui.tasks import error_message, run_op, wait_for_idle
 
 log = logging.getLogger(__name__)
@@ -49,6 +55,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="save a PNG of the window once its data is shown, then exit",
     )
     parser.add_argument(
+        "--screens",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="save a PNG of every section to DIR (signed in as the demo owner), then exit",
+    )
+    parser.add_argument(
         "--quit-after",
         type=float,
         default=None,
@@ -69,17 +82,36 @@ class _Session:
         self.sync: BackgroundSync | None = None
         self.path: Path | None = None
         self.exit_code = 0
-        self.splash = QLabel("Opening the demo store…")
+        self.splash = QLabel("Opening the store…")
         self.splash.setWindowTitle("JewelTrak")
         self.splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.splash.setMinimumSize(360, 120)
 
+    @property
+    def interactive(self) -> bool:
+        """Whether someone is at the screen (not a screenshot or smoke-test run)."""
+        args = self.args
+        return args.screenshot is None and args.screens is None and args.quit_after is None
+
     def start(self) -> None:
         data_dir = self.args.data_dir or config.data_dir()
         path = self.path = config.demo_db_path(data_dir)
-        log.info("opening the demo store at %s", path)
+        if self.interactive and not path.exists():
+            self._first_run(path)
+            return
+        self._open(path)
+
+    def _open(self, path: Path) -> None:
+        log.info("opening the store at %s", path)
         self.splash.show()
         run_op(lambda: open_demo_store(path)).success(self._opened).failure(self._failed)
+
+    def _first_run(self, path: Path) -> None:
+        dialog = FirstRunDialog(path)
+        if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
+            self.app.exit(0)
+            return
+        self._open(path)  # paired: the database now exists; demo: it is built
 
     def _opened(self, store: LocalStore) -> None:
         self.store = store
@@ -88,11 +120,16 @@ class _Session:
             self.sync = start_background_sync(store, self.path)
         except JewelTrakError as exc:  # e.g. a plain-http address: keep selling, say why
             log.warning("not syncing: %s", exc.message)
-        self.window = MainWindow(store)
+        self.window = MainWindow(store, sync=self.sync.worker if self.sync else None)
+        self.window.unpair_requested.connect(self._unpair)
         if self.args.screenshot is not None:
             self.window.ready.connect(
                 lambda: QTimer.singleShot(SCREENSHOT_SETTLE_MS, self._save_screenshot)
             )
+        elif self.args.screens is not None:
+            shots = ScreenTour(self.window, self.args.screens)
+            shots.finished.connect(self._screens_saved)
+            self.window.ready.connect(shots.start)
         self.window.show()
         self.splash.close()
 
@@ -100,7 +137,7 @@ class _Session:
         message = f"The store could not be opened: {error_message(exc)}"
         print(message, file=sys.stderr)
         self.splash.close()
-        if self.args.screenshot is None and self.args.quit_after is None:
+        if self.interactive:
             QMessageBox.critical(None, "JewelTrak", message)
         self.exit_code = 1
         self.app.exit(1)
@@ -115,6 +152,27 @@ class _Session:
             print(f"could not save a screenshot to {path}", file=sys.stderr)
             self.exit_code = 1
         self.app.exit(self.exit_code)
+
+    def _screens_saved(self, saved: list[Path]) -> None:
+        for path in saved:
+            print(f"saved {path}")
+        self.app.exit(self.exit_code)
+
+    def _unpair(self, discard: bool) -> None:
+        """Stop syncing, close the store, unpair (wipes it), then offer the first run again."""
+        assert self.path is not None
+        if self.window is not None:
+            self.window.close()
+            self.window = None
+        self.close()
+        self.store = None
+        self.sync = None
+        path = self.path
+        try:
+            unpair_workstation(path, discard_unsynced=discard)
+        except JewelTrakError as exc:
+            QMessageBox.warning(None, "JewelTrak", exc.message)
+        self._first_run(path)
 
     def close(self) -> None:
         if self.sync is not None:

@@ -29,12 +29,15 @@ from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_core.inventory.pricing import price_tiers_from_cost
 from jeweltrak_core.inventory.stock import Family
 from jeweltrak_core.payments.rules import Tender
+from jeweltrak_core.permissions import Permission
 from jeweltrak_core.sales.tax import LineKind
-from jeweltrak_core.store.entities import Store
+from jeweltrak_core.store.entities import PermissionGroup, Store, User
 from jeweltrak_core.work_orders.rules import WorkOrderStatus
 from jeweltrak_desktop.services import appraisals, memos, payments, sales, work_orders
 from jeweltrak_desktop.services.local_store import DeviceIdentity, LocalStore
+from jeweltrak_desktop.services.staff import hash_pin
 from jeweltrak_desktop.store.codec import entity_to_row
+from jeweltrak_desktop.store.repository import SqliteRepository
 from jeweltrak_desktop.store.schema import outbox, table_of
 
 DEMO_STORE_CODE = "D"
@@ -139,6 +142,56 @@ def demo_store_settings(store_id: Any) -> Store:
         surtax_threshold_cents=500_000,
         disclaimer="All sales final after 30 days. Appraisals are opinions of value.",
     )
+
+
+#: What the demo's Sales group may not do: see cost, void, override prices, discount.
+SALES_WITHHELD = frozenset(
+    {
+        Permission.VIEW_COST,
+        Permission.VOID_INVOICE,
+        Permission.OVERRIDE_PRICE,
+        Permission.DISCOUNT,
+        Permission.REOPEN_INVOICE,
+        Permission.REFUND,
+        Permission.RESOLVE_EXCEPTIONS,
+        Permission.MANAGE_SETTINGS,
+        Permission.MANAGE_USERS,
+        Permission.PAIR_DEVICES,
+    }
+)
+#: The demo's staff: (name, PIN, group name). Demo PINs only, printed in the README.
+DEMO_STAFF = (("Dana Owner", "1111", "Owners"), ("Sam Clerk", "2222", "Sales"))
+
+
+def demo_staff() -> list[PermissionGroup | User]:
+    """The demo's two groups (Owners: everything; Sales: no cost, void, override, discount)
+    and its two staff members with their PIN verifiers."""
+    groups = {
+        "Owners": PermissionGroup(
+            id=new_id(), name="Owners", permissions=sorted(p.value for p in Permission)
+        ),
+        "Sales": PermissionGroup(
+            id=new_id(),
+            name="Sales",
+            permissions=sorted(p.value for p in Permission if p not in SALES_WITHHELD),
+        ),
+    }
+    users = [
+        User(id=new_id(), name=name, pin_verifier=hash_pin(pin), group_ids=[groups[group].id])
+        for name, pin, group in DEMO_STAFF
+    ]
+    return [*groups.values(), *users]
+
+
+def add_demo_staff(store: LocalStore) -> bool:
+    """Write the demo staff into a local demo store that has no staff yet; True if added."""
+    with store.engine.begin() as conn:
+        repo = SqliteRepository(conn)
+        if repo.rows("SELECT id FROM users LIMIT 1"):
+            return False
+        for entity in demo_staff():
+            repo.put(entity)
+    return True
 
 
 def make_pieces(rng: random.Random, store: Store, count: int, *, start: int = 1) -> Iterator[Piece]:
@@ -288,6 +341,7 @@ def build_demo_store(
         ),
         settings,
     )
+    add_demo_staff(store)
     with store.engine.begin() as conn:
         batch: list[Piece] = []
         for piece in make_pieces(rng, settings, pieces):
@@ -386,9 +440,12 @@ def make_history(store: LocalStore, rng: random.Random) -> None:
 
 
 def open_demo_store(path: Path, *, pieces: int = 2000) -> LocalStore:
-    """The demo store at ``path``, built on first use."""
+    """The demo store at ``path``, built on first use (an older one gets the demo staff)."""
     if path.exists():
-        return LocalStore(path)
+        store = LocalStore(path)
+        if store.is_set_up and not _is_paired(store):
+            add_demo_staff(store)
+        return store
     path.parent.mkdir(parents=True, exist_ok=True)
     # Build beside the target and rename into place: an interrupted build never leaves a
     # half-filled store that the next start would open as if it were complete.
@@ -404,6 +461,12 @@ def open_demo_store(path: Path, *, pieces: int = 2000) -> LocalStore:
     for leftover in path.parent.glob(f"{building.name}-*"):
         leftover.unlink()
     return LocalStore(path)
+
+
+def _is_paired(store: LocalStore) -> bool:
+    with store.reader() as repo:
+        rows = repo.rows("SELECT paired FROM device WHERE id = 1")
+    return bool(rows and rows[0]["paired"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from uuid import UUID
 
 from jeweltrak_core.appraisals.entities import Appraisal, AppraisalLine
 from jeweltrak_core.appraisals.operations import FinalizeAppraisal, SaveAppraisal
 from jeweltrak_core.appraisals.rules import AppraisalPurpose
+from jeweltrak_core.contacts.entities import Contact
+from jeweltrak_core.errors import NotFound
 from jeweltrak_core.ids import new_id
 from jeweltrak_core.permissions import Permission
+from jeweltrak_core.store.entities import Store
+from jeweltrak_desktop.documents.appraisal import render_appraisal
+from jeweltrak_desktop.documents.context import DocumentContext
+from jeweltrak_desktop.documents.photos import prepare_photo
 from jeweltrak_desktop.services.local_store import LocalStore, Transaction
+from jeweltrak_desktop.store.schema import table_of
 
 
 def _save(tx: Transaction, a: Appraisal) -> Appraisal:
@@ -95,3 +103,51 @@ def revise_appraisal(store: LocalStore, appraisal_id: UUID) -> Appraisal:
                 lines=[replace(line, id=new_id()) for line in old.lines],
             ),
         )
+
+
+# --- what the Appraisals screen reads and prints --------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppraisalRow:
+    """An appraisal as the list shows it."""
+
+    appraisal: Appraisal
+    customer: str
+
+
+def list_appraisals(store: LocalStore) -> list[AppraisalRow]:
+    """Every appraisal, newest first."""
+    table = table_of(Appraisal).table
+    with store.reader() as repo:
+        rows = []
+        for a in repo.list(Appraisal, order_by=table.c.number.desc()):
+            contact = repo.get(Contact, a.contact_id) if a.contact_id else None
+            rows.append(AppraisalRow(a, contact.display_name if contact else ""))
+    return rows
+
+
+def get_appraisal(store: LocalStore, appraisal_id: UUID) -> Appraisal:
+    """One appraisal with its lines."""
+    with store.reader() as repo:
+        appraisal = repo.get(Appraisal, appraisal_id)
+    if appraisal is None:
+        raise NotFound("That appraisal was not found.")
+    return appraisal
+
+
+def save_photo(store: LocalStore, source: Path) -> str:
+    """Copy a photo (resized, upright JPEG) beside the database; the reference to store."""
+    return prepare_photo(source, store.path.parent / "photos").name
+
+
+def appraisal_pdf(store: LocalStore, appraisal_id: UUID) -> bytes:
+    """The appraisal document (marked DRAFT until finalized), as PDF bytes."""
+    with store.reader() as repo:
+        appraisal = repo.get(Appraisal, appraisal_id)
+        settings = repo.get(Store, store.identity.store_id)
+        if appraisal is None or settings is None:
+            raise NotFound("That appraisal was not found.")
+        customer = repo.get(Contact, appraisal.contact_id) if appraisal.contact_id else None
+    ctx = DocumentContext.for_store(settings, photo_root=store.path.parent / "photos")
+    return render_appraisal(appraisal, ctx=ctx, customer=customer)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import text
+from sqlalchemy import func, text
 
 from jeweltrak_core.appraisals.entities import Appraisal
 from jeweltrak_core.contacts.entities import Contact, phone_digits
@@ -139,4 +139,20 @@ def contact_history(store: LocalStore, contact_id: UUID) -> ContactHistory:
             memos=of(CustomerMemo, "issued_at"),
             work_orders=of(WorkOrder, "opened_at"),
             appraisals=of(Appraisal, "appraisal_date"),
+        )
+
+
+def list_contacts(store: LocalStore, *, limit: int = 200) -> list[Contact]:
+    """Contacts by name (merged duplicates left out), for the list before anything is typed."""
+    with store.reader() as repo:
+        return repo.list(
+            Contact,
+            _CONTACTS.c.merged_into_id.is_(None),
+            # By the name shown: last name, or the company when there is none.
+            order_by=func.lower(
+                func.coalesce(func.nullif(_CONTACTS.c.last_name, ""), _CONTACTS.c.company)
+                .concat(" ")
+                .concat(_CONTACTS.c.first_name)
+            ),
+            limit=limit,
         )

@@ -1,9 +1,13 @@
-"""A page for a section the counter UI issue will build: says so plainly, does nothing."""
+"""A page for a section not built yet: says so plainly, does nothing."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from jeweltrak_desktop.services.local_store import Actor
 
 
 class ComingSoonPage(QWidget):
@@ -11,6 +15,7 @@ class ComingSoonPage(QWidget):
 
     def __init__(self, section: str, purpose: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.title = section
         self.setObjectName(f"page-{section.lower().replace(' ', '-')}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
@@ -20,7 +25,7 @@ class ComingSoonPage(QWidget):
         notice = QLabel("Not available yet — coming in the counter UI issue.")
         notice.setObjectName("coming-soon")
         notice.setProperty("notice", True)
-        detail = QLabel(f"{purpose} Until then, the Overview shows this store's data.")
+        detail = QLabel(purpose)
         detail.setWordWrap(True)
         detail.setProperty("muted", True)
         for label in (title, notice, detail):
@@ -29,3 +34,13 @@ class ComingSoonPage(QWidget):
         layout.addStretch(1)
         # Nothing on this page can be used; disabling it says so to the eye and to a11y tools.
         self.setEnabled(False)
+
+    def activate(self) -> None:
+        """Nothing to refresh."""
+
+    def apply_permissions(self, actor: Actor) -> None:
+        """Nothing to show or hide."""
+
+    def show_record(self, kind: str, record_id: UUID) -> bool:
+        """Shows no records."""
+        return False

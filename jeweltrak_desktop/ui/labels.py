@@ -44,7 +44,9 @@ STATUS_NAMES: dict[str, str] = {
 }
 
 SYNC_STATE_TEXT: dict[str, str] = {
+    "local": "Local demo store — not syncing",
     "local only": "Local only — not paired",
+    "syncing": "Syncing with the store server…",
     "online": "Online — syncing with the store server",
     "offline": "Offline — changes are kept here until the connection returns",
 }

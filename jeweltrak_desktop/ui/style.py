@@ -41,6 +41,36 @@ QHeaderView::section {{
     background: #eef0f3; color: #323f4b; font-weight: bold; padding: 5px 10px;
     border: none; border-bottom: 1px solid #d9dde3;
 }}
+QWidget#navigation-panel {{ background: #1f2933; }}
+QLabel#key-legend {{ color: #9aa5b1; padding: 10px 14px; font-size: 11px; }}
+QWidget#top-bar {{ background: white; border-bottom: 1px solid #d9dde3; }}
+QLabel#store-heading {{ font-weight: bold; color: #1f2933; }}
+QLabel#signed-in-user {{ color: #323f4b; }}
+QLineEdit#global-search, QLineEdit#pin-field {{
+    padding: 6px 8px; border: 1px solid #bcc3cc; border-radius: 6px; background: white;
+    font-size: 14px;
+}}
+QLineEdit#global-search:focus, QLineEdit#pin-field:focus {{ border-color: {ACCENT}; }}
+QLineEdit#pin-field {{ font-size: 22px; letter-spacing: 6px; }}
+QListWidget#search-results {{
+    background: white; border: 1px solid #9aa5b1; border-radius: 4px; font-size: 13px;
+}}
+QListWidget#search-results::item {{ padding: 3px 8px; }}
+QListWidget#search-results::item:selected {{ background: {ACCENT}; color: white; }}
+QListWidget#staff-list {{ font-size: 15px; }}
+QListWidget#staff-list::item {{ padding: 8px; }}
+QListWidget#staff-list::item:selected {{ background: {ACCENT}; color: white; }}
+QLabel#sign-in-message {{ color: #323f4b; }}
+QFrame#quick-peek {{ background: white; border-left: 1px solid #d9dde3; }}
+QFrame#quick-peek QLabel#peek-heading {{ font-size: 16px; }}
+QLabel#offline-banner {{
+    background: #fff3bf; color: #5c4400; border-bottom: 1px solid #e0c050;
+    padding: 8px 14px; font-weight: bold;
+}}
+QPushButton#sync-problems-link {{ border: none; padding: 0 6px; color: #1f2933; }}
+QPushButton#sync-problems-link[alert="true"] {{ color: #b42318; font-weight: bold; }}
+QGroupBox {{ font-weight: bold; }}
+QGroupBox QLabel {{ font-weight: normal; }}
 QStatusBar {{ background: #e4e7eb; color: #1f2933; }}
 QStatusBar QLabel {{ padding: 0 8px; }}
 """

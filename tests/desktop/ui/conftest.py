@@ -1,4 +1,8 @@
-"""Fixtures of the UI tests: a small demo store per test and the main window on it."""
+"""Fixtures of the UI tests: a small demo store per test and the main window on it.
+
+The demo store has two staff members: Dana Owner (PIN 1111, every permission) and Sam
+Clerk (PIN 2222, the Sales group: no cost, void, price override or discount).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from jeweltrak_desktop.demo import open_demo_store
@@ -47,9 +52,23 @@ def demo_store(demo_db: Path) -> Iterator[LocalStore]:
     store.close()
 
 
+OWNER = ("Dana Owner", "1111")
+CLERK = ("Sam Clerk", "2222")
+
+
+def sign_in(qtbot: QtBot, window: MainWindow, name: str, pin: str) -> None:
+    """Choose ``name`` on the sign-in screen, type the PIN and press Enter, as a clerk does."""
+    screen = window.sign_in_screen
+    assert screen.select_staff(name), f"{name} is not listed"
+    qtbot.keyClicks(screen.pin_field, pin)
+    qtbot.keyClick(screen.pin_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.signed_in, timeout=10_000)
+    assert window.context.actor.name == name
+
+
 @pytest.fixture
 def window(qtbot: QtBot, demo_store: LocalStore) -> Iterator[MainWindow]:
-    """The main window on the demo store, shown, with its first data on screen."""
+    """The main window on the demo store, shown, its sign-in screen ready."""
     main_window = MainWindow(demo_store, refresh_interval_ms=200)
     qtbot.addWidget(main_window)
     main_window.show()
@@ -57,3 +76,17 @@ def window(qtbot: QtBot, demo_store: LocalStore) -> Iterator[MainWindow]:
     yield main_window
     main_window.close()
     wait_for_idle()
+
+
+@pytest.fixture
+def owner_window(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    """The main window with Dana Owner signed in."""
+    sign_in(qtbot, window, *OWNER)
+    return window
+
+
+@pytest.fixture
+def clerk_window(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    """The main window with Sam Clerk signed in."""
+    sign_in(qtbot, window, *CLERK)
+    return window

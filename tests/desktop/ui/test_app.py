@@ -33,6 +33,19 @@ def test_the_app_opens_the_demo_store_and_saves_a_screenshot(demo_db: Path, tmp_
     assert image.width() >= 960 and image.height() >= 640
 
 
+def test_the_app_saves_one_screenshot_per_section(demo_db: Path, tmp_path: Path) -> None:
+    from jeweltrak_desktop.ui.shell.registry import PAGES
+
+    folder = tmp_path / "screens"
+    result = run_app("--screens", str(folder), data_dir=demo_db.parent)
+    assert result.returncode == 0, result.stderr
+    expected = {"sign_in.png", *(f"{spec.key}.png" for spec in PAGES)}
+    assert {p.name for p in folder.iterdir()} == expected
+    for name in expected:
+        image = QImage(str(folder / name))
+        assert not image.isNull() and image.width() >= 1024, name
+
+
 def test_the_app_quits_after_the_time_asked(demo_db: Path) -> None:
     result = run_app("--quit-after", "1.5", data_dir=demo_db.parent)
     assert result.returncode == 0, result.stderr
