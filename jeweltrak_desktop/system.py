@@ -46,6 +46,7 @@ from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_core.inventory.operations import CreatePiece
 from jeweltrak_desktop import config
 from jeweltrak_desktop.demo import (
+    DEMO_STAFF,
     DEMO_STORE_CODE,
     demo_store_settings,
     make_contacts,
@@ -72,12 +73,13 @@ from jeweltrak_desktop.sync.tls import service_client
 from jeweltrak_desktop.sync.transport import SyncTransport
 from jeweltrak_desktop.sync.unpairing import unpair_workstation
 from jeweltrak_desktop.sync.uploader import Uploader
+from jeweltrak_desktop.system_staff import ensure_demo_staff
 
 log = logging.getLogger("jeweltrak.system")
 
 DEFAULT_PORT = 8765
 DEMO_EMAIL = "demo@jeweltrak.test"
-DEMO_OWNER_NAME = "Demo Owner"
+DEMO_OWNER_NAME = DEMO_STAFF[0][0]  # "Dana Owner", as in the local demo store
 OWNER_FILE = "demo-owner.json"
 SERVICE_DIR = "sync-service"
 #: The desktop opens ``demo.sqlite3`` of its ``--data-dir``; the paired store takes that
@@ -387,6 +389,7 @@ def prepare_demo_workstation(
         session = ensure_demo_owner(client, password=password, owner_file=base / OWNER_FILE)
         try:
             store = ensure_demo_store(client, session)
+            ensure_demo_staff(client, session, owner_email=DEMO_EMAIL)
         finally:
             sign_out(client, session)
     desktop_dir = base / WORKSTATION_DIR

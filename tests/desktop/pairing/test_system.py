@@ -20,7 +20,9 @@ import httpx
 import psycopg
 import pytest
 
+from jeweltrak_core.permissions import Permission
 from jeweltrak_desktop.services.local_store import LocalStore
+from jeweltrak_desktop.services.staff import PinSignIn, list_staff
 from jeweltrak_desktop.sync.credentials import fallback_path
 from tests.server.pg import throwaway_database
 
@@ -136,6 +138,14 @@ def test_make_run_sets_up_the_demo_once_and_stops_its_service(
     try:
         device_id = local.identity.device_id
         assert local.pending_ops() == 0
+        # The synced staff can sign in at the counter with the README's demo PINs.
+        staff = {m.name: m.id for m in list_staff(local)}
+        pins = PinSignIn(local)
+        dana = pins.sign_in(staff["Dana Owner"], "1111")
+        sam = pins.sign_in(staff["Sam Clerk"], "2222")
+        assert Permission.VIEW_COST in dana.permissions
+        assert Permission.SELL in sam.permissions
+        assert Permission.VIEW_COST not in sam.permissions
     finally:
         local.close()
     token_file = fallback_path(device_id, database.parent)
