@@ -128,7 +128,7 @@ def _tenders(payments: Sequence[Payment]) -> list[MoneyRow]:
         if payment.tender is Tender.CASH and payment.change_given_cents:
             rows.append(MoneyRow("Cash tendered", payment.amount_cents
                                  + payment.change_given_cents))
-            rows.append(MoneyRow("Change", -payment.change_given_cents))
+            rows.append(MoneyRow("Change due", payment.change_given_cents))
         else:
             rows.append(MoneyRow(words, payment.amount_cents))
         if payment.credited_cents:

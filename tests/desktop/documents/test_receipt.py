@@ -61,11 +61,12 @@ def test_sale_documents_carry_everything_the_customer_needs(
         "Sales tax 6%", "Surtax 1%", "first $5,000.00 per item",
         format_money(sale.total_cents),
         # tenders: brand and last four only; cash and change
-        "Visa ending in 4242", "Cash tendered", "$120.00", "Change", "-$20.00",
+        "Visa ending in 4242", "Cash tendered", "$120.00", "Change due", "$20.00",
         "Balance due", "$0.00",
         "All sales final after 30 days.",
     ):
         assert expected in flat, f"{expected!r} missing from {render.__name__}"
+    assert "-$20.00" not in flat  # change due reads as the amount handed back
 
 
 @RENDERERS
