@@ -48,6 +48,19 @@ class Settings(BaseSettings):
     #: Clients whose operation format is older than this get 426.
     min_client_schema_version: int = 1
     pool_size: int = 10
+    #: Stripe (Connect platform). Secrets come from the environment and are never logged.
+    stripe_secret_key: SecretStr = SecretStr("")
+    stripe_webhook_secret: SecretStr = SecretStr("")
+    #: Where stripe-python sends API calls (the simulator's URL in tests).
+    stripe_api_base: str = "https://api.stripe.com"
+    #: Connect events whose ``livemode`` differs from this are ignored.
+    stripe_livemode: bool = False
+    #: Resend (payment-link and document e-mails).
+    resend_api_key: SecretStr = SecretStr("")
+    resend_api_base: str = "https://api.resend.com"
+    email_from: str = "JewelTrak <receipts@jeweltrak.example>"
+    #: The service's public URL (Stripe onboarding return/refresh links point here).
+    public_base_url: str = "http://127.0.0.1:8765"
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -24,7 +24,7 @@ from .conftest import make_tenant
 EXTRA = '''"""add a table to every tenant
 
 Revision ID: t9999
-Revises: t0001
+Revises: t0002
 Create Date: 2026-11-25
 """
 
@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "t9999"
-down_revision = "t0001"
+down_revision = "t0002"
 branch_labels = None
 depends_on = None
 
@@ -82,11 +82,11 @@ def test_tenant_migration_reaches_every_tenant(engine: Engine, tmp_path: Path) -
     with engine.begin() as conn:
         drop_tenant_schema(conn, fresh)
     # Back to the real head for the other tests: every tenant of the session database
-    # was upgraded, so every one drops the probe table and returns to t0001.
+    # was upgraded, so every one drops the probe table and returns to t0002.
     for ref in tenant_refs(engine):
         with tenant_transaction(engine, ref) as conn:
             conn.exec_driver_sql("DROP TABLE migration_probe")
-            conn.exec_driver_sql("UPDATE alembic_version SET version_num = 't0001'")
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = 't0002'")
 
 
 def test_upgrade_all_is_idempotent(engine: Engine) -> None:
@@ -94,4 +94,4 @@ def test_upgrade_all_is_idempotent(engine: Engine) -> None:
     upgrade_all(engine)
     upgrade_all(engine)
     with tenant_transaction(engine, ref) as conn:
-        assert tenant_revision(conn) == "t0001"
+        assert tenant_revision(conn) == "t0002"

@@ -1,0 +1,1 @@
+"""Card payments through Stripe Connect: onboarding, Terminal readers, refunds, disputes, links."""
