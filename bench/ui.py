@@ -1,0 +1,353 @@
+"""Benchmark of the counter UI (offscreen) on a 100,000-piece demo store.
+
+The store is built once by ``open_demo_store`` in a child process (so the builder's memory
+never counts), in a temporary folder, or reused from ``--data-dir``.
+
+Figures:
+
+* **start** — ``start_to_interactive_s``: wall time from launching a fresh Python process
+  until its main window is interactive (the ``MainWindow.ready`` signal: the sign-in screen
+  shows the staff list), the way ``python -m jeweltrak_desktop`` starts (QApplication,
+  ``open_demo_store`` on the worker, ``MainWindow``); median of ``--starts`` launches.
+  Floor: a process that imports PySide6 and shows an empty QMainWindow
+  (``start_ratio_to_floor``).
+* **scan** — in this process, the real ``MainWindow`` signed in as the demo owner shows the
+  Sell page; a StockID of an in-stock piece is typed into ``SellPage.scan_field`` and Enter
+  is pressed; latency = from Enter until ``SellPage.lines_model.rowCount()`` has grown (the
+  line is on screen; the Sell page may show it greyed while the invoice is saved). A new
+  sale every 5 scans, as at a counter. p50 and p95 of ``--scans``; ``scan_to_saved_p95_ms``
+  runs until no line is still being saved. Floor: ``sales.scan_into_sale`` called directly
+  (p50).
+* **filter** — the Inventory page (jewelry, about 55% of the pieces): a word is typed into
+  the filter; latency = from its last keystroke until the list model reports the new row
+  count (``count_changed``), *including* the page's 20 ms typing debounce. p95 of
+  ``--filters``. Floor: ``inventory.piece_window`` for the same words without the UI (p95).
+* **memory** — resident set size of this process after all of the above (MB).
+
+Goals: start ≤ 2 s; scan-to-line p95 ≤ 50 ms; filter p95 ≤ 100 ms; memory ≤ 400 MB
+(``*_goal_met``). Run alone: ``python bench/ui.py`` (``--quick`` for a small run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench._common import median, percentile, report
+
+GOAL_START_S = 2.0
+GOAL_SCAN_P95_MS = 50.0
+GOAL_FILTER_P95_MS = 100.0
+GOAL_MEMORY_MB = 400.0
+FILTER_WORDS = ["sapphire", "platinum", "rose", "pendant", "earrings", "emerald", "D1042",
+                "white gold", "band", "ruby", "cuff", "D1777", "bracelet", "morganite",
+                "yellow gold ring"]
+WAIT_MS = 30_000
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now (Linux), else its peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_start(path: Path, floor: bool) -> int:
+    """In a fresh process: start like the app and print "ready" once interactive."""
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(["jeweltrak"])
+    app.setStyle("Fusion")
+    if floor:
+        window = QMainWindow()
+        window.show()
+        app.processEvents()
+        print("ready", flush=True)
+        return 0
+    from jeweltrak_desktop.demo import open_demo_store
+    from jeweltrak_desktop.ui.main_window import MainWindow
+    from jeweltrak_desktop.ui.tasks import run_op, wait_for_idle
+
+    held: dict[str, Any] = {}
+
+    def opened(store: Any) -> None:
+        held["store"] = store
+        window = held["window"] = MainWindow(store)
+        window.ready.connect(lambda: (print("ready", flush=True), app.quit()))
+        window.show()
+
+    run_op(lambda: open_demo_store(path)).success(opened)
+    app.exec()
+    wait_for_idle()
+    held["store"].close()
+    return 0
+
+
+def measure_start(path: Path, *, floor: bool) -> float:
+    """Seconds from launching a process until it says it is interactive."""
+    command = [sys.executable, __file__, "--child-start", str(path)]
+    if floor:
+        command.append("--floor")
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == "ready":
+            elapsed = time.perf_counter() - started
+            break
+    else:
+        raise RuntimeError("the app process never became interactive")
+    proc.wait(timeout=60)
+    return elapsed
+
+
+def wait_for(signals: list[Any], done: Callable[[], bool]) -> None:
+    """Run the event loop until ``done()`` after one of ``signals`` fired (or time out)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if done():
+        return
+    loop = QEventLoop()
+
+    def check(*_args: object) -> None:
+        if done():
+            loop.quit()
+
+    for signal in signals:
+        signal.connect(check)
+    QTimer.singleShot(WAIT_MS, loop.quit)
+    loop.exec()
+    for signal in signals:
+        signal.disconnect(check)
+    if not done():
+        raise RuntimeError("timed out waiting for the UI")
+
+
+def in_stock_ids(store: Any, count: int) -> list[str]:
+    """StockIDs of one-of-a-kind pieces in stock, to scan."""
+    from jeweltrak_core.inventory.stock import Family
+    from jeweltrak_desktop.services import inventory
+
+    found: list[str] = []
+    offset = 0
+    while len(found) < count:
+        window = inventory.piece_window(store, family=Family.JEWELRY, sort="stock_id",
+                                        offset=offset, limit=1000, with_total=False)
+        if not window.rows:
+            break
+        found += [r.stock_id for r in window.rows if r.status == "in_stock" and r.quantity is None]
+        offset += 1000
+    return found[:count]
+
+
+def bench_scans(window: Any, store: Any, scans: int) -> dict[str, float]:
+    """Scan-to-line latencies through the Sell page of the main window."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from jeweltrak_desktop.services import sales
+
+    ids = in_stock_ids(store, scans + 20)
+    samples: list[float] = []
+    saved: list[float] = []
+    page = window.show_page("sell") or window.page("sell")
+    for n, stock_id in enumerate(ids[:scans]):
+        if n % 5 == 0:
+            next_customer(page)
+        model = page.lines_model
+        before = model.rowCount()
+        page.scan_field.setFocus()
+        QTest.keyClicks(page.scan_field, stock_id)
+        started = time.perf_counter()
+        QTest.keyClick(page.scan_field, Qt.Key.Key_Return)
+        wait_for(_changes(model), _grown(model, before))
+        samples.append((time.perf_counter() - started) * 1000)
+        wait_for(_changes(model), _settled(model))
+        saved.append((time.perf_counter() - started) * 1000)
+    floor: list[float] = []
+    invoice_id = None
+    for n, stock_id in enumerate(ids[scans:scans + 20]):
+        if n % 5 == 0:
+            invoice_id = None
+        started = time.perf_counter()
+        outcome = sales.scan_into_sale(store, invoice_id, stock_id)
+        floor.append((time.perf_counter() - started) * 1000)
+        invoice_id = outcome.sale.invoice.id if outcome.sale else None
+    return {"scan_to_line_p50_ms": median(samples), "scan_to_line_p95_ms": percentile(samples, 95),
+            "scan_to_saved_p95_ms": percentile(saved, 95), "scan_samples": len(samples),
+            "scan_floor_p50_ms": median(floor) if floor else 0.0}
+
+
+def _changes(model: Any) -> list[Any]:
+    return [model.modelReset, model.rowsInserted, model.rowsRemoved, model.dataChanged,
+            model.layoutChanged]
+
+
+def _settled(model: Any) -> Callable[[], bool]:
+    """No row of the Sell page is still a pending (greyed, being saved) scan."""
+    pending = getattr(model, "is_pending", lambda _row: False)
+    return lambda: not any(pending(row) for row in range(model.rowCount()))
+
+
+def _grown(model: Any, before: int) -> Callable[[], bool]:
+    return lambda: bool(model.rowCount() > before)
+
+
+def _answered(model: Any, text: str) -> Callable[[], bool]:
+    return lambda: bool(model.is_current and model.query.text == text)
+
+
+def next_customer(page: Any) -> None:
+    """Start a new sale on the Sell page (Alt+N), as for the next customer."""
+    if hasattr(page, "start_new_sale"):
+        page.start_new_sale()
+        wait_for(_changes(page.lines_model), lambda: page.lines_model.rowCount() == 0)
+
+
+def bench_filters(window: Any, store: Any, filters: int) -> dict[str, float]:
+    """Keystroke-to-count latencies of the Inventory page's filter."""
+    from PySide6.QtTest import QTest
+
+    from jeweltrak_core.inventory.stock import Family
+    from jeweltrak_desktop.services import inventory
+
+    page = window.show_page("inventory") or window.page("inventory")
+    model = page.model
+    wait_for([model.count_changed], lambda: model.is_current)
+    samples: list[float] = []
+    floor: list[float] = []
+    for n in range(filters):
+        word = FILTER_WORDS[n % len(FILTER_WORDS)]
+        QTest.keyClicks(page.filter_edit, word[:-1])
+        started = time.perf_counter()
+        QTest.keyClicks(page.filter_edit, word[-1])
+        wait_for([model.count_changed], _answered(model, word))
+        samples.append((time.perf_counter() - started) * 1000)
+        page.filter_edit.clear()
+        wait_for([model.count_changed], lambda: model.is_current and not model.query.text)
+        started = time.perf_counter()
+        inventory.piece_window(store, family=Family.JEWELRY, text=word, limit=model.page_size)
+        floor.append((time.perf_counter() - started) * 1000)
+    return {"filter_p50_ms": median(samples), "filter_p95_ms": percentile(samples, 95),
+            "filter_samples": len(samples), "filter_floor_p95_ms": percentile(floor, 95),
+            "filter_rows": model.rowCount()}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--pieces", type=int, default=100_000)
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="keep (and reuse) the demo store in this folder")
+    parser.add_argument("--starts", type=int, default=3)
+    parser.add_argument("--scans", type=int, default=60)
+    parser.add_argument("--filters", type=int, default=30)
+    parser.add_argument("--quick", action="store_true", help="5,000 pieces, fewer samples")
+    parser.add_argument("--child-start", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.quick:
+        args.pieces, args.starts, args.scans, args.filters = 5_000, 1, 20, 15
+    return args
+
+
+def build_store(path: Path, pieces: int) -> float:
+    """Build the demo store in a child process; seconds it took (0 when reused)."""
+    if path.exists():
+        return 0.0
+    started = time.perf_counter()
+    code = ("import sys; from pathlib import Path; from jeweltrak_desktop.demo import "
+            "open_demo_store; open_demo_store(Path(sys.argv[1]), pieces=int(sys.argv[2])).close()")
+    subprocess.run([sys.executable, "-c", code, str(path), str(pieces)], check=True)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    """Run the benchmark and write bench/results/ui.json."""
+    args = parse_args()
+    if args.child_start is not None:
+        return child_start(args.child_start, args.floor)
+    workdir = args.data_dir or Path(tempfile.mkdtemp(prefix="jt-bench-ui-"))
+    path = workdir / "demo.sqlite3"
+    figures: dict[str, Any] = {"pieces": args.pieces, "cpus": os.cpu_count() or 0,
+                               "load_avg_1m_start": os.getloadavg()[0]}
+    try:
+        figures["build_store_s"] = build_store(path, args.pieces)
+        starts = [measure_start(path, floor=False) for _ in range(args.starts)]
+        floors = [measure_start(path, floor=True) for _ in range(args.starts)]
+        figures["start_to_interactive_s"] = median(starts)
+        figures["start_floor_s"] = median(floors)
+        figures["start_ratio_to_floor"] = median(starts) / median(floors)
+        figures.update(run_in_process(path, args))
+        figures["load_avg_1m_end"] = os.getloadavg()[0]
+    finally:
+        if args.data_dir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    figures["start_goal_met"] = figures["start_to_interactive_s"] <= GOAL_START_S
+    if "scan_to_line_p95_ms" in figures:
+        figures["scan_goal_met"] = figures["scan_to_line_p95_ms"] <= GOAL_SCAN_P95_MS
+    figures["filter_goal_met"] = figures["filter_p95_ms"] <= GOAL_FILTER_P95_MS
+    figures["memory_goal_met"] = figures["memory_mb"] <= GOAL_MEMORY_MB
+    units = {k: "s" for k in figures if k.endswith("_s")}
+    units.update({k: "ms" for k in figures if k.endswith("_ms")})
+    units.update({"memory_mb": "MB", "pieces": "pieces", "filter_rows": "rows"})
+    report("ui", figures, units)
+    return 0
+
+
+def run_in_process(path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Scan and filter latencies and memory, in this process, on the real main window."""
+    from PySide6.QtWidgets import QApplication
+
+    from jeweltrak_desktop.demo import open_demo_store
+    from jeweltrak_desktop.services.local_store import DEMO_OWNER
+    from jeweltrak_desktop.ui.main_window import MainWindow
+    from jeweltrak_desktop.ui.tasks import wait_for_idle
+
+    app = QApplication(["jeweltrak-bench"])
+    app.setStyle("Fusion")
+    store = open_demo_store(path)
+    window = MainWindow(store)
+    window.show()
+    figures: dict[str, Any] = {}
+    try:
+        wait_for([window.ready], lambda: window.is_ready)
+        window.sign_in_as(DEMO_OWNER)
+        figures.update(scans_or_note(window, store, args.scans))
+        figures.update(bench_filters(window, store, args.filters))
+        figures["memory_mb"] = rss_mb()
+    finally:
+        window.close()
+        wait_for_idle()
+        store.close()
+    return figures
+
+
+def scans_or_note(window: Any, store: Any, scans: int) -> dict[str, Any]:
+    """The scan figures, or a note when the Sell page is not there yet."""
+    try:
+        import jeweltrak_desktop.ui.pages.sell  # noqa: F401
+    except ModuleNotFoundError:
+        print("note: the Sell page is not built yet; scan-to-line skipped")
+        return {}
+    return bench_scans(window, store, scans)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,123 @@
+"""Right of the lines: live totals, payments taken, change due, and the action buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from jeweltrak_core.money import format_money
+from jeweltrak_core.payments.rules import Tender
+from jeweltrak_core.permissions import Permission
+from jeweltrak_core.sales.invoice_state import InvoiceStatus
+from jeweltrak_desktop.services.sales import SaleView
+from jeweltrak_desktop.ui.pages.sell.keys import KEY_OF
+from jeweltrak_desktop.ui.pages.sell.line_dialogs import DISCOUNT_NEEDS
+from jeweltrak_desktop.ui.pages.sell.tender_dialogs import CARD_UNAVAILABLE
+from jeweltrak_desktop.ui.pages.sell.totals_panel import TotalsPanel
+
+EMAIL_UNAVAILABLE = "Email arrives with the payments update"
+RETURN_NEEDS = "Returns need the refund permission; ask a manager."
+
+_LINE_ACTIONS = (("adjust", "Adjust"), ("quantity", "Quantity"), ("remove", "Remove"),
+                 ("charge", "Service/misc"), ("trade_in", "Trade-in"), ("return", "Return"))
+_TENDER_LABELS = {Tender.CASH: "Cash", Tender.CHECK: "Check", Tender.STORE_CREDIT: "Store credit",
+                  Tender.GIFT_CARD: "Gift card", Tender.DEPOSIT: "Deposit", Tender.CARD: "Card"}
+
+
+def _button(action: str, label: str) -> QPushButton:
+    key = KEY_OF.get(action)
+    button = QPushButton(f"{label}  {key}" if key else label)
+    button.setProperty("action", action)
+    button.setObjectName(f"sell-{action.replace('_', '-')}")
+    return button
+
+
+class SidePanel(QWidget):
+    """Totals, tenders and the sale's buttons; buttons never take the keyboard focus."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedWidth(330)
+        self.totals = TotalsPanel()
+        self.payments = QLabel("")
+        self.payments.setObjectName("sell-payments")
+        self.payments.setWordWrap(True)
+        self.change = QLabel("")
+        self.change.setObjectName("sell-change")
+        self.by_action: dict[str, QPushButton] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 0, 0, 0)
+        layout.addWidget(self.totals)
+        layout.addWidget(self.payments)
+        layout.addWidget(self.change)
+        layout.addLayout(self._grid(_LINE_ACTIONS, columns=2))
+        layout.addLayout(self._grid((("cash", "Cash"), ("tender", "Other tender")), columns=2))
+        self.card = QPushButton("Card (reader)")
+        self.card.setObjectName("sell-card")
+        self.card.setEnabled(False)
+        self.card.setToolTip(CARD_UNAVAILABLE)
+        layout.addWidget(self.card)
+        self.card_reason = QLabel(CARD_UNAVAILABLE + ".")
+        self.card_reason.setObjectName("sell-card-reason")
+        self.card_reason.setWordWrap(True)
+        layout.addWidget(self.card_reason)
+        finalize = self._add("finalize", "Finalize")
+        layout.addWidget(finalize)
+        layout.addLayout(self._grid((("print", "Print receipt"), ("email", "Email receipt")),
+                                    columns=2))
+        layout.addLayout(self._grid((("new_sale", "New sale"), ("void", "Void")), columns=2))
+        layout.addStretch(1)
+        email = self.by_action["email"]
+        email.setEnabled(False)
+        email.setToolTip(EMAIL_UNAVAILABLE)
+        self._perms: frozenset[Permission] = frozenset()
+
+    def _add(self, action: str, label: str) -> QPushButton:
+        button = _button(action, label)
+        self.by_action[action] = button
+        return button
+
+    def _grid(self, actions: tuple[tuple[str, str], ...], *, columns: int) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        for i, (action, label) in enumerate(actions):
+            grid.addWidget(self._add(action, label), i // columns, i % columns)
+        return grid
+
+    def buttons(self) -> list[QPushButton]:
+        """The buttons that run an action (the card button runs none)."""
+        return [b for a, b in self.by_action.items() if a != "email"]
+
+    def apply_permissions(self, perms: frozenset[Permission]) -> None:
+        """Hide void without the permission; explain what is refused on hover."""
+        self._perms = perms
+        self.by_action["void"].setVisible(Permission.VOID_INVOICE in perms)
+        adjust = self.by_action["adjust"]
+        may_adjust = bool({Permission.DISCOUNT, Permission.OVERRIDE_PRICE} & perms)
+        adjust.setToolTip("" if may_adjust else DISCOUNT_NEEDS)
+        self.by_action["return"].setToolTip("" if Permission.REFUND in perms else RETURN_NEEDS)
+
+    def show_sale(self, sale: SaleView | None, change_cents: int) -> None:
+        """Totals, payments and which buttons make sense now."""
+        self.totals.show_sale(sale)
+        self.change.setText(f"Change due {format_money(change_cents)}" if change_cents else "")
+        lines = [
+            f"{_TENDER_LABELS.get(p.tender, p.tender.value)} {format_money(p.amount_cents)}"
+            + (f" #{p.check_number}" if p.check_number else "")
+            for p in (sale.payments if sale else [])
+        ]
+        self.payments.setText("Paid: " + ", ".join(lines) if lines else "")
+        self.payments.setVisible(bool(lines))
+        self.change.setVisible(bool(change_cents))
+        status = sale.invoice.status if sale else InvoiceStatus.OPEN
+        is_open = status is InvoiceStatus.OPEN
+        has_lines = bool(sale and sale.lines)
+        owing = bool(sale and sale.invoice.balance_cents != 0)
+        for action in ("adjust", "quantity", "remove"):
+            self.by_action[action].setEnabled(is_open and has_lines)
+        for action in ("charge", "trade_in", "return"):
+            self.by_action[action].setEnabled(is_open)
+        for action in ("cash", "tender"):
+            self.by_action[action].setEnabled(owing and status is not InvoiceStatus.VOIDED)
+        self.by_action["finalize"].setEnabled(is_open and has_lines)
+        self.by_action["print"].setEnabled(status is InvoiceStatus.FINALIZED)
+        self.by_action["void"].setEnabled(sale is not None and status is not InvoiceStatus.VOIDED)
