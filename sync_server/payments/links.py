@@ -11,6 +11,7 @@ import logging
 from typing import Any
 from uuid import UUID
 
+from fastapi import FastAPI
 from sqlalchemy import Engine, select, update
 
 from jeweltrak_core.errors import ValidationError
@@ -23,8 +24,10 @@ from sync_server.db.engine import tenant_transaction
 from sync_server.db.names import TenantRef
 from sync_server.deps import DeviceContext
 from sync_server.email import resend
+from sync_server.errors import ServiceError
 from sync_server.kit import entity_docs
 from sync_server.payments import connect, terminal
+from sync_server.payments.gateway_dep import gateway_for
 from sync_server.payments.stripe_gateway import StripeGateway, derived_key
 from sync_server.payments.tables import card_payments, payment_links
 
@@ -126,3 +129,27 @@ def links_for_invoice(engine: Engine, tenant: TenantRef, invoice_id: UUID) -> li
             .order_by(payment_links.c.created_at.desc())).all()
     return [{"id": str(r.id), "url": r.url, "amount_cents": r.amount_cents, "status": r.status,
              "stripe_payment_link_id": r.stripe_payment_link_id} for r in rows]
+
+
+def close_links_after_push(app: FastAPI, engine: Engine, tenant: TenantRef,
+                           invoice_ids: set[UUID]) -> int:
+    """After a push touched these invoices: close the links of any now settled.
+
+    Runs as a background task after the push has answered (a Stripe call must not hold
+    up a workstation's upload). One query finds the invoices that have an active link at
+    all; most pushes touch none, and then nothing else happens.
+    """
+    if not invoice_ids:
+        return 0
+    with tenant_transaction(engine, tenant) as conn:
+        linked = set(conn.execute(select(payment_links.c.invoice_id).where(
+            payment_links.c.invoice_id.in_(invoice_ids),
+            payment_links.c.status == "active",
+        ).distinct()).scalars())
+    if not linked:
+        return 0
+    try:
+        gateway = gateway_for(app)
+    except ServiceError:  # Stripe not configured here: nothing could have been linked
+        return 0
+    return sum(close_if_settled(engine, gateway, tenant, i) for i in sorted(linked, key=str))

@@ -7,7 +7,7 @@ import time
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +18,7 @@ from jeweltrak_core.sync.wire import check_text
 from sync_server.db.engine import tenant_transaction
 from sync_server.deps import CurrentDevice, EngineDep, SettingsDep
 from sync_server.errors import ServiceError
+from sync_server.payments.links import close_links_after_push
 from sync_server.sync import feed
 from sync_server.sync.notify import ChangeHub
 from sync_server.sync.push import push_batch
@@ -169,6 +170,12 @@ def _decode_ops(raw_ops: list[dict[str, Any]], device: Any, minimum: int) -> lis
     return ops
 
 
+def _invoice_of(op: Operation) -> UUID | None:
+    """The invoice an op works on (payments, finalizing, lines), if any."""
+    invoice = getattr(op.payload, "invoice_id", None)
+    return invoice if isinstance(invoice, UUID) else None
+
+
 @router.post("/push", response_model=PushResponse)
 def push(
     body: PushRequest,
@@ -191,10 +198,18 @@ def push(
     # Wake this process's long-polls at once; other processes hear the NOTIFY.
     hub: ChangeHub = request.app.state.hub
     request.app.state.loop.call_soon_threadsafe(hub.publish, device.tenant.id, outcome.version)
+    # An invoice paid at the counter must not stay payable through an e-mailed link.
+    invoices = {
+        invoice for op, result in zip(ops, outcome.results, strict=True)
+        if result.status != "rejected" and (invoice := _invoice_of(op)) is not None
+    }
+    tasks = BackgroundTasks()
+    tasks.add_task(close_links_after_push, request.app, engine, device.tenant, invoices)
     # The results are built by the service already JSON-shaped; returning them directly
     # skips re-validating hundreds of rows (the schema above still documents them).
     return JSONResponse(  # type: ignore[return-value]
-        {"results": [r.to_json() for r in outcome.results], "version": outcome.version}
+        {"results": [r.to_json() for r in outcome.results], "version": outcome.version},
+        background=tasks,
     )
 
 

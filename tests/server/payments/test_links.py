@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 
+from jeweltrak_core.ids import new_id
+from jeweltrak_core.payments.operations import AddPayment, TenderDetails
+from jeweltrak_core.payments.rules import Tender
 from tests.server.payments.harness import Shop, ok, wait_until
 from tests.simulators.resend import ResendSimulator
 
@@ -80,3 +83,28 @@ def test_document_pdf_is_emailed_to_the_contacts_stored_address(
         "contact_id": str(contact), "subject": "x", "filename": "x.pdf",
         "pdf_base64": base64.b64encode(pdf).decode(), "to": "someone@else.example"})
     assert refused.status_code == 422
+
+
+def test_link_is_deactivated_when_a_workstation_uploads_a_cash_payment(shop: Shop) -> None:
+    """Paid at the counter (a pushed op, no card): the e-mailed link closes without a read."""
+    invoice_id = shop.invoice(20_000, contact_id=shop.contact())
+    link = ok(shop.post(f"/v1/invoices/{invoice_id}/payment_link"))
+    plink = link["stripe_payment_link_id"]
+    assert shop.sim.get(shop.account, "payment_link", plink)["active"] is True
+
+    shop.push(AddPayment(payment_id=new_id(), invoice_id=invoice_id, amount_cents=20_000,
+                         details=TenderDetails(tender=Tender.CASH)))
+
+    wait_until(lambda: shop.sim.get(shop.account, "payment_link", plink)["active"] is False,
+               what="the payment link deactivated after the push")
+    links = ok(shop.get(f"/v1/invoices/{invoice_id}/payment_links"))["links"]
+    assert [lk["status"] for lk in links] == ["deactivated"]
+
+
+def test_a_push_that_settles_no_linked_invoice_calls_stripe_for_nothing(shop: Shop) -> None:
+    invoice_id = shop.invoice(20_000, contact_id=shop.contact())
+    before = len(shop.sim.requests)
+    shop.push(AddPayment(payment_id=new_id(), invoice_id=invoice_id, amount_cents=20_000,
+                         details=TenderDetails(tender=Tender.CASH)))
+    assert shop.invoice_doc(invoice_id)["paid_cents"] == 20_000
+    assert len(shop.sim.requests) == before
