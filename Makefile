@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps-debian setup run test bench lint clean distclean
+.PHONY: deps-debian setup run test bench lint screenshots clean distclean
 
 deps-debian:
 	@if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then \
@@ -66,6 +66,17 @@ bench: setup
 	done; \
 	echo "=== $$ran benchmark(s) run"; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed" >&2; exit 1; fi
+
+# The committed screenshots of every screen (docs/screenshots), made from demo stores:
+# the sign-in screen and each section, then richer record screens, the inventory
+# dialogs and a sale in progress.
+SHOTS := docs/screenshots
+screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m jeweltrak_desktop --screens $(SHOTS)
+	QT_QPA_PLATFORM=offscreen $(PY) tests/desktop/ui/records/make_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(PY) -m jeweltrak_desktop.ui.printing.screens $(SHOTS)
+	QT_QPA_PLATFORM=offscreen JT_SCREENSHOTS_DIR=$(SHOTS) $(PY) -m pytest -q -p no:cacheprovider \
+		tests/desktop/ui/sell/test_screenshots.py
 
 TYPED_PACKAGES := jeweltrak_core jeweltrak_desktop sync_server
 
