@@ -24,10 +24,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from jeweltrak_core.errors import JewelTrakError
 from jeweltrak_desktop import config
 from jeweltrak_desktop.demo import open_demo_store
+from jeweltrak_desktop.services.card_payments import CardPayments
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.sync.session import BackgroundSync, start_background_sync
 from jeweltrak_desktop.sync.unpairing import unpair_workstation
 from jeweltrak_desktop.ui.main_window import MainWindow
+from jeweltrak_desktop.ui.payments.network import wait_for_network
 from jeweltrak_desktop.ui.shell.first_run import FirstRunDialog
 from jeweltrak_desktop.ui.shell.screen_tour import ScreenTour
 from jeweltrak_desktop.ui.tasks import error_message, run_op, wait_for_idle
@@ -121,6 +123,11 @@ class _Session:
         except JewelTrakError as exc:  # e.g. a plain-http address: keep selling, say why
             log.warning("not syncing: %s", exc.message)
         self.window = MainWindow(store, sync=self.sync.worker if self.sync else None)
+        # Cards and e-mail go through the store server on the sync's own transport and
+        # credential; a local demo store has none.
+        cards = CardPayments(self.sync.worker.engine.transport) if self.sync else None
+        self.window.context.payments = cards
+        self.window.status_widget.watch_cards(cards)
         self.window.unpair_requested.connect(self._unpair)
         if self.args.screenshot is not None:
             self.window.ready.connect(
@@ -177,6 +184,7 @@ class _Session:
     def close(self) -> None:
         if self.sync is not None:
             self.sync.stop()
+        wait_for_network()
         wait_for_idle()
         if self.store is not None:
             self.store.close()

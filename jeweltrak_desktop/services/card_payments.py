@@ -12,6 +12,7 @@ change made on the service; nothing here writes to the local database.
 
 from __future__ import annotations
 
+import base64
 import time
 import uuid
 from collections.abc import Callable
@@ -155,15 +156,16 @@ class CardPayments:
               params: dict[str, Any] | None = None, read_timeout: float = 30.0) -> Any:
         timeout = httpx.Timeout(connect=5.0, read=read_timeout, write=30.0, pool=5.0)
         try:
-            return self.transport._call(method, path, json_body=body, params=params,
-                                        timeout=timeout)
+            return self.transport.request(method, path, json_body=body, params=params,
+                                          timeout=timeout)
         except Offline:
-            raise CardPaymentsUnavailable(OFFLINE_SENTENCE) from None
+            raise CardPaymentsUnavailable(OFFLINE_SENTENCE, reason="offline") from None
         except RequestRefused as exc:
             if exc.details.get("service_code") in ("stripe_not_connected",
                                                    "stripe_onboarding_incomplete",
                                                    "payments_not_configured"):
-                raise CardPaymentsUnavailable(exc.message) from None
+                raise CardPaymentsUnavailable(exc.message,
+                                              reason=exc.details["service_code"]) from None
             raise CardPaymentRefused(exc.message, **exc.details) from None
         except SyncError:
             raise
@@ -261,6 +263,14 @@ class CardPayments:
         data = self._call("POST", f"/v1/invoices/{invoice_id}/payment_link")
         return PaymentLink(_need(data, "url", str), _need(data, "amount_cents", int),
                            _need(data, "status", str))
+
+    def email_document(self, contact_id: UUID, *, subject: str, filename: str, pdf: bytes,
+                       note: str = "") -> str:
+        """E-mail a PDF to the contact's stored address (the request names no address)."""
+        body = {"contact_id": str(contact_id), "subject": subject, "note": note,
+                "filename": filename, "pdf_base64": base64.b64encode(pdf).decode("ascii")}
+        data = self._call("POST", "/v1/email/document", body=body)
+        return str(_need(data, "message_id", str))
 
     def disputes(self, invoice_id: UUID) -> list[DisputeInfo]:
         """The invoice's chargebacks, each with its Stripe dashboard link."""

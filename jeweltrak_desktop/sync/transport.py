@@ -98,6 +98,18 @@ class SyncTransport:
         data = self._call("GET", f"/v1/sync/snapshot/{entity}", params=params)
         return parse_snapshot_page(data, entity=entity, after=after, limit=limit)
 
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    ) -> Any:
+        """A JSON call to another workstation endpoint (card payments, e-mail); same errors."""
+        return self._call(method, path, params=params, json_body=json_body, timeout=timeout)
+
     def _call(
         self,
         method: str,

@@ -15,6 +15,7 @@ from uuid import UUID
 from PySide6.QtCore import QObject, Signal
 
 from jeweltrak_core.permissions import Permission
+from jeweltrak_desktop.services.card_payments import CardPayments
 from jeweltrak_desktop.services.local_store import Actor, LocalStore
 
 
@@ -41,6 +42,9 @@ class CounterContext:
     def __init__(self, store: LocalStore) -> None:
         self.store = store
         self.events = CounterEvents()
+        #: The card payments (and e-mail) client of a paired workstation; None for a local
+        #: demo store, which has no store server. Its calls block: run them off the UI thread.
+        self.payments: CardPayments | None = None
 
     @property
     def actor(self) -> Actor:

@@ -22,15 +22,11 @@ from jeweltrak_core.money import format_money
 from jeweltrak_core.permissions import Permission
 from jeweltrak_desktop.services.local_store import Actor
 from jeweltrak_desktop.ui.context import CounterContext
+from jeweltrak_desktop.ui.payments.reader_settings import ReaderSettingsWidget
 from jeweltrak_desktop.ui.shell.store_info import WorkstationInfo, workstation_info
 from jeweltrak_desktop.ui.tasks import error_message, run_op
 
 PRINTER_MODULE = "jeweltrak_desktop.ui.printing.printer_settings"
-READER_TEXT = (
-    "Not available yet: the card reader is set up here once card payments arrive with "
-    "the payments update. Until then, take cards on the store's own terminal and record "
-    "them as such."
-)
 
 
 def printer_settings(context: CounterContext) -> QWidget:
@@ -95,10 +91,8 @@ class SettingsPage(QWidget):
         layout.addWidget(printers)
         reader = QGroupBox("Card reader")
         reader.setObjectName("reader-settings")
-        reader_note = QLabel(READER_TEXT)
-        reader_note.setObjectName("reader-state")
-        reader_note.setWordWrap(True)
-        QVBoxLayout(reader).addWidget(reader_note)
+        self.readers = ReaderSettingsWidget(context.payments)
+        QVBoxLayout(reader).addWidget(self.readers)
         layout.addWidget(reader)
         layout.addStretch(1)
         scroll.setWidget(body)
@@ -116,6 +110,8 @@ class SettingsPage(QWidget):
     def activate(self) -> None:
         """Read the pairing and the store again."""
         context = self._context
+        if context.payments is not None:
+            self.readers.refresh()
         run_op(lambda: workstation_info(context.store), parent=self).success(self._show).failure(
             lambda exc: self._set_rows(self.store_form, [("Error", error_message(exc))])
         )

@@ -5,11 +5,21 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from jeweltrak_desktop.services.card_payments import CardPayments
 from jeweltrak_desktop.ui.labels import last_sync_text, pending_text
+from jeweltrak_desktop.ui.payments.availability import (
+    NOT_PAIRED,
+    CardState,
+    check_cards,
+    reader_sentence,
+)
+from jeweltrak_desktop.ui.payments.network import run_net
 from jeweltrak_desktop.ui.shell.status_feed import ShellStatus
 
-#: The card reader arrives with the payments issue; until then the bar says so, plainly.
-READER_TEXT = "Card reader: not set up — card payments arrive with the payments update"
+#: A workstation without a store server (the demo store) has no card reader.
+READER_TEXT = reader_sentence(CardState(False, NOT_PAIRED))
+#: How often the readers' online state is asked again.
+READER_REFRESH_MS = 60_000
 
 
 #: The state in a few words (the offline banner says the rest).
@@ -59,11 +69,33 @@ class ShellStatusBar(QWidget):
         self.problems_button.clicked.connect(self.problems_clicked)
         self.reader_label = QLabel(READER_TEXT)
         self.reader_label.setObjectName("card-reader")
+        self._cards: CardPayments | None = None
         layout.addWidget(self.message_label, 1)
         layout.addWidget(self.sync_label)
         for widget in (self.pending_label, self.last_sync_label, self.problems_button,
                        self.reader_label):
             layout.addWidget(widget)
+
+    def watch_cards(self, client: CardPayments | None) -> None:
+        """Show the readers' state from the service, asked again every minute."""
+        self._cards = client
+        if client is None:
+            self.reader_label.setText(READER_TEXT)
+            return
+        if not hasattr(self, "_reader_timer"):
+            self._reader_timer = QTimer(self)
+            self._reader_timer.timeout.connect(self.refresh_reader)
+        self._reader_timer.start(READER_REFRESH_MS)
+        self.refresh_reader()
+
+    def refresh_reader(self) -> None:
+        """Ask the service for the readers now."""
+        client = self._cards
+        run_net(lambda: check_cards(client), parent=self).success(self.show_reader)
+
+    def show_reader(self, state: CardState) -> None:
+        """The reader's words (online, offline, or why cards cannot be taken)."""
+        self.reader_label.setText(reader_sentence(state))
 
     def show_message(self, text: str, timeout_ms: int = 6_000) -> None:
         """A passing sentence at the left ("Signed in as …"), cleared after a while."""

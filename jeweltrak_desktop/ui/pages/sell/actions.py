@@ -38,7 +38,10 @@ from jeweltrak_desktop.ui.pages.sell.receipt import ReceiptActions
 from jeweltrak_desktop.ui.pages.sell.return_dialog import ReturnDialog
 from jeweltrak_desktop.ui.pages.sell.side_panel import RETURN_NEEDS
 from jeweltrak_desktop.ui.pages.sell.tender_dialogs import TenderRequest
+from jeweltrak_desktop.ui.payments.sell_cards import SellCards
 from jeweltrak_desktop.ui.tasks import run_op
+
+CARD_ACTIONS = frozenset({"card", "email_link", "email", "refund_card"})
 
 if TYPE_CHECKING:
     from jeweltrak_desktop.ui.pages.sell.page import SellPage
@@ -55,6 +58,10 @@ _NOT_NOW = {
     "finalize": "Add something to the sale before finalizing it.",
     "print": "Finalize the sale first; then print its receipt.",
     "void": "There is no sale to void.",
+    "card": "Nothing is owed on this sale.",
+    "email_link": "A payment link needs a balance and a customer with an e-mail address.",
+    "email": "Finalize the sale and choose its customer first; then e-mail the receipt.",
+    "refund_card": "This sale has no card payment to refund (refunds need the permission).",
     "charge": "This sale is finalized; start a new sale (Alt+N) to add lines.",
     "trade_in": "This sale is finalized; start a new sale (Alt+N) to add lines.",
     "return": "This sale is finalized; start a new sale (Alt+N) for a return.",
@@ -68,6 +75,7 @@ class SellActions:
         self.page = page
         self.dialog: QDialog | None = None
         self.receipt = ReceiptActions(page)
+        self.cards = SellCards(page)
 
     @property
     def _store(self) -> LocalStore:
@@ -82,9 +90,15 @@ class SellActions:
         if action == "void" and not self._can(Permission.VOID_INVOICE):
             return  # hidden for this clerk; the key does nothing either
         if button is not None and not button.isEnabled():
-            self.page.say(_NOT_NOW.get(action, "That is not available now."), error=True)
+            self.page.say(self.cards.why_not() if action in CARD_ACTIONS and self.cards.why_not()
+                          else _NOT_NOW.get(action, "That is not available now."), error=True)
             return
-        getattr(self, f"do_{action}")()
+        # Card and e-mail actions go through the store server (``SellCards``).
+        getattr(self.cards if action in CARD_ACTIONS else self, f"do_{action}")()
+
+    def open_dialog(self, dialog: QDialog) -> None:
+        """Show a form over the page (for the card and e-mail actions)."""
+        self._open(dialog)
 
     def _open(self, dialog: QDialog) -> None:
         """Show a form over the page; the scan field gets the keyboard back when it closes."""

@@ -191,6 +191,7 @@ class SellPage(QWidget):
         """Shown: re-read the sale on screen and put the cursor in the scan field."""
         if self.current.invoice_id is not None:
             self.reload()
+        self.sell_actions.cards.refresh()
         self.refocus()
 
     def apply_permissions(self, actor: Actor) -> None:
@@ -302,7 +303,11 @@ class SellPage(QWidget):
         else:
             self.invoice_label.setText("New sale")
             self.customer_label.setText("No customer (Alt+C)")
+        previous = self.side.shown_invoice_id
         self.side.show_sale(sale, self.change_cents)
+        if self.side.shown_invoice_id != previous:  # another sale: ask the server again
+            self.sell_actions.cards.refresh()
+            self.sell_actions.cards.load_disputes()
         self._select_salesperson()
 
     def selected_line(self) -> SaleLineView | None:

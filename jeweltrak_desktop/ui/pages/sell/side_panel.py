@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from jeweltrak_core.money import format_money
+from jeweltrak_core.payments.entities import Payment
 from jeweltrak_core.payments.rules import Tender
 from jeweltrak_core.permissions import Permission
 from jeweltrak_core.sales.invoice_state import InvoiceStatus
+from jeweltrak_desktop.services.card_payments import DisputeInfo
 from jeweltrak_desktop.services.sales import SaleView
 from jeweltrak_desktop.ui.pages.sell.keys import KEY_OF
 from jeweltrak_desktop.ui.pages.sell.line_dialogs import DISCOUNT_NEEDS
 from jeweltrak_desktop.ui.pages.sell.tender_dialogs import CARD_UNAVAILABLE
 from jeweltrak_desktop.ui.pages.sell.totals_panel import TotalsPanel
+from jeweltrak_desktop.ui.payments.availability import CardState
 
-EMAIL_UNAVAILABLE = "Email arrives with the payments update"
+EMAIL_UNAVAILABLE = CARD_UNAVAILABLE  # e-mail goes out through the store server too
 RETURN_NEEDS = "Returns need the refund permission; ask a manager."
 
 _LINE_ACTIONS = (("adjust", "Adjust"), ("quantity", "Quantity"), ("remove", "Remove"),
@@ -51,24 +56,27 @@ class SidePanel(QWidget):
         layout.addWidget(self.change)
         layout.addLayout(self._grid(_LINE_ACTIONS, columns=2))
         layout.addLayout(self._grid((("cash", "Cash"), ("tender", "Other tender")), columns=2))
-        self.card = QPushButton("Card (reader)")
-        self.card.setObjectName("sell-card")
-        self.card.setEnabled(False)
-        self.card.setToolTip(CARD_UNAVAILABLE)
-        layout.addWidget(self.card)
+        layout.addLayout(self._grid((("card", "Card (reader)"), ("email_link", "Email pay link")),
+                                    columns=2))
+        self.card = self.by_action["card"]
         self.card_reason = QLabel(CARD_UNAVAILABLE + ".")
         self.card_reason.setObjectName("sell-card-reason")
         self.card_reason.setWordWrap(True)
         layout.addWidget(self.card_reason)
+        self.disputes = QLabel("")
+        self.disputes.setObjectName("sell-disputes")
+        self.disputes.setWordWrap(True)
+        self.disputes.setOpenExternalLinks(True)
+        self.disputes.setVisible(False)
+        layout.addWidget(self.disputes)
         finalize = self._add("finalize", "Finalize")
         layout.addWidget(finalize)
-        layout.addLayout(self._grid((("print", "Print receipt"), ("email", "Email receipt")),
-                                    columns=2))
+        layout.addLayout(self._grid((("print", "Print receipt"), ("email", "Email receipt"),
+                                     ("refund_card", "Refund card…")), columns=2))
         layout.addLayout(self._grid((("new_sale", "New sale"), ("void", "Void")), columns=2))
         layout.addStretch(1)
-        email = self.by_action["email"]
-        email.setEnabled(False)
-        email.setToolTip(EMAIL_UNAVAILABLE)
+        self.cards = CardState(False, CARD_UNAVAILABLE)
+        self._sale: SaleView | None = None
         self._perms: frozenset[Permission] = frozenset()
 
     def _add(self, action: str, label: str) -> QPushButton:
@@ -84,8 +92,8 @@ class SidePanel(QWidget):
         return grid
 
     def buttons(self) -> list[QPushButton]:
-        """The buttons that run an action (the card button runs none)."""
-        return [b for a, b in self.by_action.items() if a != "email"]
+        """The buttons that run an action."""
+        return list(self.by_action.values())
 
     def apply_permissions(self, perms: frozenset[Permission]) -> None:
         """Hide void without the permission; explain what is refused on hover."""
@@ -95,6 +103,7 @@ class SidePanel(QWidget):
         may_adjust = bool({Permission.DISCOUNT, Permission.OVERRIDE_PRICE} & perms)
         adjust.setToolTip("" if may_adjust else DISCOUNT_NEEDS)
         self.by_action["return"].setToolTip("" if Permission.REFUND in perms else RETURN_NEEDS)
+        self._apply_cards()
 
     def show_sale(self, sale: SaleView | None, change_cents: int) -> None:
         """Totals, payments and which buttons make sense now."""
@@ -103,6 +112,7 @@ class SidePanel(QWidget):
         lines = [
             f"{_TENDER_LABELS.get(p.tender, p.tender.value)} {format_money(p.amount_cents)}"
             + (f" #{p.check_number}" if p.check_number else "")
+            + (f" •••• {p.card_last4}" if p.card_last4 else "")
             for p in (sale.payments if sale else [])
         ]
         self.payments.setText("Paid: " + ", ".join(lines) if lines else "")
@@ -121,3 +131,49 @@ class SidePanel(QWidget):
         self.by_action["finalize"].setEnabled(is_open and has_lines)
         self.by_action["print"].setEnabled(status is InvoiceStatus.FINALIZED)
         self.by_action["void"].setEnabled(sale is not None and status is not InvoiceStatus.VOIDED)
+        self._sale = sale
+        self._apply_cards()
+
+    @property
+    def shown_invoice_id(self) -> UUID | None:
+        """The invoice whose totals are shown."""
+        return self._sale.invoice.id if self._sale else None
+
+    def set_card_state(self, state: CardState) -> None:
+        """Whether cards and e-mail can go through the store server now (and why not)."""
+        self.cards = state
+        self._apply_cards()
+
+    def _apply_cards(self) -> None:
+        sale, state = self._sale, self.cards
+        status = sale.invoice.status if sale else InvoiceStatus.OPEN
+        owing = bool(sale and sale.lines and sale.invoice.balance_cents > 0
+                     and status is not InvoiceStatus.VOIDED)
+        customer = sale.customer if sale else None
+        wanted = {
+            "card": owing,
+            "email_link": owing and customer is not None,
+            "email": status is InvoiceStatus.FINALIZED and customer is not None,
+            "refund_card": card_payment(sale) is not None and Permission.REFUND in self._perms,
+        }
+        for action, sensible in wanted.items():
+            button = self.by_action[action]
+            button.setEnabled(state.available and sensible)
+            button.setToolTip("" if state.available else state.reason)
+        self.card_reason.setText("" if state.available else state.reason + ".")
+        self.card_reason.setVisible(not state.available)
+
+    def show_disputes(self, disputes: list[DisputeInfo]) -> None:
+        """The dispute badge: each chargeback with a link to Stripe's dashboard."""
+        self.disputes.setText("<br>".join(
+            f"<b>⚠ Disputed</b> {format_money(d.amount_cents)} ({d.reason.replace('_', ' ')}, "
+            f"{d.status.replace('_', ' ')}) — <a href=\"{d.dashboard_url}\">open in Stripe</a>"
+            for d in disputes))
+        self.disputes.setVisible(bool(disputes))
+
+
+def card_payment(sale: SaleView | None) -> Payment | None:
+    """The sale's latest card payment taken on a reader (the one a refund goes back to)."""
+    paid = [p for p in (sale.payments if sale else [])
+            if p.tender is Tender.CARD and p.amount_cents > 0 and p.stripe_payment_intent_id]
+    return paid[-1] if paid else None

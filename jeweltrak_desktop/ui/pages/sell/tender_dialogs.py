@@ -13,7 +13,8 @@ from jeweltrak_core.payments.entities import Deposit
 from jeweltrak_core.payments.rules import Tender
 from jeweltrak_desktop.ui.pages.sell.form_dialog import FormDialog, money_text, read_money
 
-CARD_UNAVAILABLE = "Card payments on the reader arrive with the payments update"
+#: Why the reader button is off on a workstation without a store server (the demo store).
+CARD_UNAVAILABLE = "Not paired with a store server"
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ class OrderDetail(QWidget):
         }
         self.photo_button = button("Attach photo…", self, name="work-order-photo")
         self.print_button = button("Print tickets", self, name="work-order-print")
+        self.deposit_button = button("Deposit by card…", self, name="work-order-card-deposit")
         self.body = QWidget(self)
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
@@ -70,6 +71,7 @@ class OrderDetail(QWidget):
         more = QHBoxLayout()
         more.addWidget(self.photo_button)
         more.addWidget(self.print_button)
+        more.addWidget(self.deposit_button)
         more.addStretch(1)
         body.addLayout(more)
         self.hint = QLabel("Choose a card to see the job, add notes, move it or print its "

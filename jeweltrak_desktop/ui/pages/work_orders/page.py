@@ -33,6 +33,9 @@ from jeweltrak_desktop.ui.pages.work_orders.board import (
 )
 from jeweltrak_desktop.ui.pages.work_orders.detail import OrderDetail
 from jeweltrak_desktop.ui.pages.work_orders.intake_dialog import IntakeDialog
+from jeweltrak_desktop.ui.payments.availability import NOT_PAIRED
+from jeweltrak_desktop.ui.payments.charge_dialog import ChargeDialog
+from jeweltrak_desktop.ui.payments.deposit import open_deposit
 from jeweltrak_desktop.ui.tasks import run_op
 from jeweltrak_desktop.ui.widgets.page_frame import button, page_header, page_layout
 from jeweltrak_desktop.ui.widgets.pdf_output import show_pdf
@@ -49,6 +52,8 @@ class WorkOrdersPage(QWidget):
         self.cards: dict[UUID, BoardCard] = {}
         self.selected_id: UUID | None = None
         self.order: WorkOrder | None = None
+        self.deposits_paid = 0
+        self.deposit_dialog: ChargeDialog | None = None
         layout = page_layout(self)
         header, _ = page_header("Work Orders", self)
         self.hint = QLabel("Ctrl+→ / Ctrl+← moves the chosen card; drag cards between lanes",
@@ -98,6 +103,10 @@ class WorkOrdersPage(QWidget):
         self.detail.note.returnPressed.connect(self._add_note)
         self.detail.photo_button.clicked.connect(self._attach_photo)
         self.detail.print_button.clicked.connect(self.print_tickets)
+        self.detail.deposit_button.clicked.connect(self.deposit_by_card)
+        paired = self.context.payments is not None
+        self.detail.deposit_button.setEnabled(paired)
+        self.detail.deposit_button.setToolTip("" if paired else NOT_PAIRED)
         for lane in self.lanes.values():
             lane.step_requested.connect(self._key_step)
 
@@ -183,6 +192,7 @@ class WorkOrdersPage(QWidget):
         if order is None or order.id != self.selected_id:
             return
         self.order = order
+        self.deposits_paid = sum(d.amount_cents for d in deposits)
         card = self.cards.get(order.id)
         self.detail.show_order(order, deposits, card.customer if card else "")
         folder = orders_service.photo_dir(self.context.store)
@@ -259,6 +269,14 @@ class WorkOrdersPage(QWidget):
         saved = show_pdf(self, pdf, title, self.context.store.path.parent / "documents")
         if saved is not None:
             self.context.events.status_message.emit(f"Saved {saved}")
+
+    def deposit_by_card(self) -> None:
+        """Take a deposit for the chosen job on the card reader."""
+        if self.order is None:
+            return
+        order_id = self.order.id
+        self.deposit_dialog = open_deposit(self.context, self.order, self.deposits_paid, self,
+                                           lambda: self._load(order_id))
 
     def open_intake(self) -> IntakeDialog:
         """Open the intake form."""
