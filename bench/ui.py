@@ -9,15 +9,20 @@ Figures:
   until its main window is interactive (the ``MainWindow.ready`` signal: the sign-in screen
   shows the staff list), the way ``python -m jeweltrak_desktop`` starts (QApplication,
   ``open_demo_store`` on the worker, ``MainWindow``); median of ``--starts`` launches.
+  Where it goes (medians, seconds from launch): ``start_imports_done_s`` (Python, PySide6,
+  the app's modules), ``start_store_open_s`` (the store opened on the worker),
+  ``start_window_built_s`` (``MainWindow`` built and shown).
   Floor: a process that imports PySide6 and shows an empty QMainWindow
   (``start_ratio_to_floor``).
 * **scan** — in this process, the real ``MainWindow`` signed in as the demo owner shows the
   Sell page; a StockID of an in-stock piece is typed into ``SellPage.scan_field`` and Enter
   is pressed; latency = from Enter until ``SellPage.lines_model.rowCount()`` has grown (the
-  line is on screen; the Sell page may show it greyed while the invoice is saved). A new
-  sale every 5 scans, as at a counter. p50 and p95 of ``--scans``; ``scan_to_saved_p95_ms``
-  runs until no line is still being saved. Floor: ``sales.scan_into_sale`` called directly
-  (p50).
+  line is on screen; the Sell page may show it greyed while the invoice is saved).
+  ``--sales`` sales of ``--sale-lines`` lines each (5 × 12 by default: every edit of an open
+  sale re-checks all its lines, so long sales must be in the sample); p50 and p95 over all
+  scans, and p95 by the line's place in its sale (``scan_to_line_lines_1_4_p95_ms`` ...).
+  ``scan_to_saved_p95_ms`` runs until no line is still being saved. Floor:
+  ``sales.scan_into_sale`` called directly on sales of the same size (p50).
 * **filter** — the Inventory page (jewelry, about 55% of the pieces): a word is typed into
   the filter; latency = from its last keystroke until the list model reports the new row
   count (``count_changed``), *including* the page's 20 ms typing debounce. p95 of
@@ -68,6 +73,13 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def phase(name: str) -> None:
+    """In a start child: say how long after its launch (``JT_BENCH_LAUNCHED``) ``name`` came."""
+    launched = float(os.environ.get("JT_BENCH_LAUNCHED", "0") or 0)
+    if launched:
+        print(f"phase {name} {time.time() - launched:.4f}", flush=True)
+
+
 def child_start(path: Path, floor: bool) -> int:
     """In a fresh process: start like the app and print "ready" once interactive."""
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -84,13 +96,16 @@ def child_start(path: Path, floor: bool) -> int:
     from jeweltrak_desktop.ui.main_window import MainWindow
     from jeweltrak_desktop.ui.tasks import run_op, wait_for_idle
 
+    phase("imports_done")
     held: dict[str, Any] = {}
 
     def opened(store: Any) -> None:
+        phase("store_open")
         held["store"] = store
         window = held["window"] = MainWindow(store)
         window.ready.connect(lambda: (print("ready", flush=True), app.quit()))
         window.show()
+        phase("window_built")
 
     run_op(lambda: open_demo_store(path)).success(opened)
     app.exec()
@@ -99,23 +114,29 @@ def child_start(path: Path, floor: bool) -> int:
     return 0
 
 
-def measure_start(path: Path, *, floor: bool) -> float:
-    """Seconds from launching a process until it says it is interactive."""
+def measure_start(path: Path, *, floor: bool) -> tuple[float, dict[str, float]]:
+    """Seconds from launching a process until it says it is interactive, and the seconds
+    from launch at which it passed each phase."""
     command = [sys.executable, __file__, "--child-start", str(path)]
     if floor:
         command.append("--floor")
+    phases: dict[str, float] = {}
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                                 "JT_BENCH_LAUNCHED": repr(time.time())})
     assert proc.stdout is not None
     for line in proc.stdout:
-        if line.strip() == "ready":
+        if line.startswith("phase "):
+            _, name, seconds = line.split()
+            phases[name] = float(seconds)
+        elif line.strip() == "ready":
             elapsed = time.perf_counter() - started
             break
     else:
         raise RuntimeError("the app process never became interactive")
     proc.wait(timeout=60)
-    return elapsed
+    return elapsed, phases
 
 
 def wait_for(signals: list[Any], done: Callable[[], bool]) -> None:
@@ -157,19 +178,22 @@ def in_stock_ids(store: Any, count: int) -> list[str]:
     return found[:count]
 
 
-def bench_scans(window: Any, store: Any, scans: int) -> dict[str, float]:
+#: Buckets of a line's place in its sale (1-based, inclusive) for the by-size figures.
+LINE_BUCKETS = ((1, 4), (5, 8), (9, 12), (13, 24), (25, 1000))
+
+
+def bench_scans(window: Any, store: Any, sales_count: int, lines: int) -> dict[str, float]:
     """Scan-to-line latencies through the Sell page of the main window."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from jeweltrak_desktop.services import sales
-
-    ids = in_stock_ids(store, scans + 20)
+    scans = sales_count * lines
+    ids = in_stock_ids(store, scans + 2 * lines)
     samples: list[float] = []
     saved: list[float] = []
     page = window.show_page("sell") or window.page("sell")
     for n, stock_id in enumerate(ids[:scans]):
-        if n % 5 == 0:
+        if n % lines == 0:
             next_customer(page)
         model = page.lines_model
         before = model.rowCount()
@@ -181,18 +205,33 @@ def bench_scans(window: Any, store: Any, scans: int) -> dict[str, float]:
         samples.append((time.perf_counter() - started) * 1000)
         wait_for(_changes(model), _settled(model))
         saved.append((time.perf_counter() - started) * 1000)
+    floor = scan_floor(store, ids[scans:], lines)
+    figures = {"scan_to_line_p50_ms": median(samples),
+               "scan_to_line_p95_ms": percentile(samples, 95),
+               "scan_to_saved_p95_ms": percentile(saved, 95), "scan_samples": len(samples),
+               "scan_sale_lines": lines, "scan_floor_p50_ms": median(floor) if floor else 0.0}
+    for first, last in LINE_BUCKETS:
+        bucket = [ms for n, ms in enumerate(samples) if first <= n % lines + 1 <= last]
+        if bucket:
+            figures[f"scan_to_line_lines_{first}_{min(last, lines)}_p95_ms"] = percentile(bucket,
+                                                                                        95)
+    return figures
+
+
+def scan_floor(store: Any, ids: list[str], lines: int) -> list[float]:
+    """``sales.scan_into_sale`` alone (no UI), two sales of ``lines`` lines (ms each)."""
+    from jeweltrak_desktop.services import sales
+
     floor: list[float] = []
     invoice_id = None
-    for n, stock_id in enumerate(ids[scans:scans + 20]):
-        if n % 5 == 0:
+    for n, stock_id in enumerate(ids[:2 * lines]):
+        if n % lines == 0:
             invoice_id = None
         started = time.perf_counter()
         outcome = sales.scan_into_sale(store, invoice_id, stock_id)
         floor.append((time.perf_counter() - started) * 1000)
         invoice_id = outcome.sale.invoice.id if outcome.sale else None
-    return {"scan_to_line_p50_ms": median(samples), "scan_to_line_p95_ms": percentile(samples, 95),
-            "scan_to_saved_p95_ms": percentile(saved, 95), "scan_samples": len(samples),
-            "scan_floor_p50_ms": median(floor) if floor else 0.0}
+    return floor
 
 
 def _changes(model: Any) -> list[Any]:
@@ -256,14 +295,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="keep (and reuse) the demo store in this folder")
     parser.add_argument("--starts", type=int, default=3)
-    parser.add_argument("--scans", type=int, default=60)
+    parser.add_argument("--sales", type=int, default=5, help="sales scanned at the Sell page")
+    parser.add_argument("--sale-lines", type=int, default=12, help="lines scanned into each")
     parser.add_argument("--filters", type=int, default=30)
     parser.add_argument("--quick", action="store_true", help="5,000 pieces, fewer samples")
     parser.add_argument("--child-start", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
-        args.pieces, args.starts, args.scans, args.filters = 5_000, 1, 20, 15
+        args.pieces, args.starts, args.sales, args.filters = 5_000, 1, 2, 15
     return args
 
 
@@ -289,9 +329,14 @@ def main() -> int:
                                "load_avg_1m_start": os.getloadavg()[0]}
     try:
         figures["build_store_s"] = build_store(path, args.pieces)
-        starts = [measure_start(path, floor=False) for _ in range(args.starts)]
-        floors = [measure_start(path, floor=True) for _ in range(args.starts)]
+        runs = [measure_start(path, floor=False) for _ in range(args.starts)]
+        starts = [elapsed for elapsed, _ in runs]
+        floors = [measure_start(path, floor=True)[0] for _ in range(args.starts)]
         figures["start_to_interactive_s"] = median(starts)
+        for name in ("imports_done", "store_open", "window_built"):
+            marks = [phases[name] for _, phases in runs if name in phases]
+            if marks:
+                figures[f"start_{name}_s"] = median(marks)
         figures["start_floor_s"] = median(floors)
         figures["start_ratio_to_floor"] = median(starts) / median(floors)
         figures.update(run_in_process(path, args))
@@ -306,7 +351,8 @@ def main() -> int:
     figures["memory_goal_met"] = figures["memory_mb"] <= GOAL_MEMORY_MB
     units = {k: "s" for k in figures if k.endswith("_s")}
     units.update({k: "ms" for k in figures if k.endswith("_ms")})
-    units.update({"memory_mb": "MB", "pieces": "pieces", "filter_rows": "rows"})
+    units.update({"memory_mb": "MB", "pieces": "pieces", "filter_rows": "rows",
+                  "scan_sale_lines": "lines"})
     report("ui", figures, units)
     return 0
 
@@ -329,7 +375,7 @@ def run_in_process(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     try:
         wait_for([window.ready], lambda: window.is_ready)
         window.sign_in_as(DEMO_OWNER)
-        figures.update(scans_or_note(window, store, args.scans))
+        figures.update(scans_or_note(window, store, args.sales, args.sale_lines))
         figures.update(bench_filters(window, store, args.filters))
         figures["memory_mb"] = rss_mb()
     finally:
@@ -339,14 +385,14 @@ def run_in_process(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
-def scans_or_note(window: Any, store: Any, scans: int) -> dict[str, Any]:
+def scans_or_note(window: Any, store: Any, sales_count: int, lines: int) -> dict[str, Any]:
     """The scan figures, or a note when the Sell page is not there yet."""
     try:
         import jeweltrak_desktop.ui.pages.sell  # noqa: F401
     except ModuleNotFoundError:
         print("note: the Sell page is not built yet; scan-to-line skipped")
         return {}
-    return bench_scans(window, store, scans)
+    return bench_scans(window, store, sales_count, lines)
 
 
 if __name__ == "__main__":

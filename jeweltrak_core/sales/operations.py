@@ -38,7 +38,8 @@ def line_total(line: InvoiceLine) -> int:
     return line_amount(line.priced())
 
 
-def _check_line(ctx: ApplyContext, line: InvoiceLine) -> None:
+def _check_line(ctx: ApplyContext, line: InvoiceLine, pieces: dict[UUID, Piece]) -> None:
+    """Shape and stock rules of one line; ``pieces`` holds the draft's pieces, read at once."""
     line.priced()  # shape rules: quantities, adjustments, non-negative prices
     if not line.description.strip():
         raise ValidationError("Every line needs a description.", field="description")
@@ -51,7 +52,9 @@ def _check_line(ctx: ApplyContext, line: InvoiceLine) -> None:
         raise ValidationError(f"A {line.kind.value.replace('_', '-')} line cannot carry a piece.")
     if line.piece_id is None:
         return
-    piece = require(ctx.repo, Piece, line.piece_id, "piece")
+    piece = pieces.get(line.piece_id)
+    if piece is None:  # missing: the same NotFound as a single read gives
+        piece = require(ctx.repo, Piece, line.piece_id, "piece")
     if line.kind is LineKind.PIECE and piece.is_quantity_item:
         raise ValidationError(f"{piece.stock_id} is sold by quantity; use a quantity line.")
     if line.kind is LineKind.QUANTITY and not piece.is_quantity_item:
@@ -159,10 +162,12 @@ class SaveInvoice(OpPayload):
             # A workstation offline during a merge may still name the duplicate.
             draft.contact_id = live_contact_id(ctx.repo, draft.contact_id)
         kept = {ln.id: ln for ln in invoice.lines if ln.memo_line_id is not None}
+        # Every piece of the draft in one read: a long sale is re-checked on each edit.
+        pieces = ctx.repo.get_many(Piece, {ln.piece_id for ln in draft.lines if ln.piece_id})
         for line in draft.lines:
             line.committed = False  # only finalizing commits stock; never trusted from input
             _check_memo_link(line, kept.get(line.id))
-            _check_line(ctx, line)
+            _check_line(ctx, line, pieces)
         for line_id in kept.keys() - {ln.id for ln in draft.lines}:
             raise ValidationError(
                 "A line converted from a memo is removed by reversing it on the memo.",

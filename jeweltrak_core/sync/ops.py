@@ -8,7 +8,7 @@ applies the very same payload class to Postgres. Both call ``payload.apply(ctx)`
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -39,6 +39,10 @@ class Repository(Protocol):
 
     def get(self, kind: type[E], entity_id: UUID) -> E | None:
         """The entity (with its child lines) or None."""
+
+    def get_many(self, kind: type[E], entity_ids: Iterable[UUID]) -> dict[UUID, E]:
+        """The entities among ``entity_ids`` that ``get`` would return, by ID, read in one
+        go (an invoice's pieces); missing ones are left out."""
 
     def put(self, entity: object) -> None:
         """Insert or update the entity and its child lines."""

@@ -330,38 +330,57 @@ def piece_window(
     if family is not None:
         where.append("p.family = ?")
         params.append(Family(family).value)
+    order = f"ORDER BY {SORT_KEYS[sort]} {'DESC' if descending else 'ASC'}, p.rowid " + (
+        "DESC" if descending else "ASC")
     match = list_filter_query(text)
-    # A filter drives the query from the text index: only matching rows are read.
-    source = "pieces p"
-    if match is not None:
-        source = "pieces_fts CROSS JOIN pieces p ON p.rowid = pieces_fts.rowid"
-        where.insert(0, "pieces_fts MATCH ?")
-        params.insert(0, match)
-    direction = "DESC" if descending else "ASC"
-    tail = (f"FROM {source} WHERE {' AND '.join(where)} "
-            f"ORDER BY {SORT_KEYS[sort]} {direction}, p.rowid {direction}")
     with store.reader() as repo:
-        if with_total and match is not None:
-            return _matched_window(repo, tail, params, offset, limit)
+        if match is not None:
+            return _matched_window(repo, match, where, params, order,
+                                   offset=offset, limit=limit, with_total=with_total,
+                                   by_index=sort == "stock_id" and family is not None)
         total = None
         if with_total:
             total = repo.db.execute(
-                f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}", params
+                f"SELECT count(*) FROM pieces p WHERE {' AND '.join(where)}", params
             ).fetchone()[0]
         # Sort only rowids, then read the window's rows: the sorter never carries whole rows.
-        ids = [r[0] for r in repo.db.execute(f"SELECT p.rowid {tail} LIMIT ? OFFSET ?",
-                                             (*params, limit, offset))]
+        ids = [r[0] for r in repo.db.execute(
+            f"SELECT p.rowid FROM pieces p WHERE {' AND '.join(where)} {order} LIMIT ? OFFSET ?",
+            (*params, limit, offset))]
         rows = _rows_by_id(repo, ids)
     return PieceWindow(offset=offset, rows=rows, total=total)
 
 
-def _matched_window(repo: SqliteRepository, tail: str, params: list[Any],
-                    offset: int, limit: int) -> PieceWindow:
-    """One pass over the matches gives the count and the window's place in the order (the
-    text match is the costly part: done once, not once to count and once for the rows)."""
-    ids = [r[0] for r in repo.db.execute(f"SELECT p.rowid {tail}", params)]
-    rows = _rows_by_id(repo, ids[offset:offset + limit])
-    return PieceWindow(offset=offset, rows=rows, total=len(ids))
+#: Above this many matches, a StockID-ordered window walks the list index (and stops after
+#: the window) rather than sorting every match.
+_SORT_MATCHES_UP_TO = 1000
+
+
+def _matched_window(repo: SqliteRepository, match: str, where: list[str], params: list[Any],
+                    order: str, *, offset: int, limit: int, with_total: bool,
+                    by_index: bool) -> PieceWindow:
+    """A window of the pieces matching the filter (each word a prefix, via the text index).
+
+    The count joins the matches to their rows once. Few matches are sorted whole; many, in
+    StockID order, are read by walking ``ix_pieces_list`` in order, keeping matching rowids.
+    """
+    conditions = " AND ".join(where)
+    joined = f"pieces_fts CROSS JOIN pieces p ON p.rowid = pieces_fts.rowid " \
+             f"WHERE pieces_fts MATCH ? AND {conditions}"
+    total = None
+    if with_total:
+        total = repo.db.execute(f"SELECT count(*) FROM {joined}", (match, *params)).fetchone()[0]
+        if total <= offset:
+            return PieceWindow(offset=offset, rows=[], total=total)
+    if by_index and (total is None or total > _SORT_MATCHES_UP_TO):
+        sql = (f"SELECT p.rowid FROM pieces p WHERE {conditions} AND p.rowid IN "
+               f"(SELECT rowid FROM pieces_fts WHERE pieces_fts MATCH ?) {order} LIMIT ? OFFSET ?")
+        args: tuple[Any, ...] = (*params, match, limit, offset)
+    else:
+        sql = f"SELECT p.rowid FROM {joined} {order} LIMIT ? OFFSET ?"
+        args = (match, *params, limit, offset)
+    ids = [r[0] for r in repo.db.execute(sql, args)]
+    return PieceWindow(offset=offset, rows=_rows_by_id(repo, ids), total=total)
 
 
 def _rows_by_id(repo: SqliteRepository, ids: list[int]) -> list[PieceListRow]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -57,6 +58,8 @@ class _Statements:
 
 
 _STATEMENTS: dict[str, _Statements] = {}
+#: IDs bound in one ``IN (...)`` (well under SQLite's host-parameter limit).
+_IDS_PER_QUERY = 500
 
 
 def _sql(et: EntityTable) -> _Statements:
@@ -121,6 +124,20 @@ class SqliteRepository:
         et = table_of(kind)
         found = self.rows(_sql(et).select_one, (str(entity_id),))
         return self._build(et, found[0]) if found else None
+
+    def get_many(self, kind: type[E], entity_ids: Iterable[UUID]) -> dict[UUID, E]:
+        """The entities found among ``entity_ids`` (with children), read in one query per
+        chunk of IDs instead of one per entity."""
+        et = table_of(kind)
+        wanted = list(dict.fromkeys(str(i) for i in entity_ids))
+        found: dict[UUID, E] = {}
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            chunk = wanted[start:start + _IDS_PER_QUERY]
+            sql = f"SELECT * FROM {et.table.name} WHERE id IN ({','.join('?' * len(chunk))})"
+            for row in self.rows(sql, chunk):
+                entity = self._build(et, row)
+                found[entity.id] = entity
+        return found
 
     def _build(self, et: EntityTable, row: Any) -> Any:
         self._seen[(et.table.name, row["id"])] = row

@@ -227,6 +227,29 @@ class PgRepository:
             return None
         return decode(kind, stored.doc)
 
+    def get_many(self, kind: type[E], entity_ids: Iterable[UUID]) -> dict[UUID, E]:
+        """What ``get`` gives for each ID (missing and deleted left out); the rows not yet
+        seen by this transaction are read in one query."""
+        table = kind_of(kind).table
+        wanted = list(dict.fromkeys(entity_ids))
+        unseen = [
+            i for i in wanted
+            if not any((table, i) in layer for layer in (self._op, self._batch, self._db))
+        ]
+        if unseen:
+            self.cur.execute(
+                f"SELECT id, doc, deleted FROM {table} WHERE id = ANY(%s)", (unseen,)
+            )
+            rows = {row_id: Stored(doc, deleted) for row_id, doc, deleted in self.cur.fetchall()}
+            for entity_id in unseen:
+                self._db[(table, entity_id)] = rows.get(entity_id, _ABSENT)
+        found: dict[UUID, E] = {}
+        for entity_id in wanted:
+            stored = self._stored(table, entity_id)
+            if stored.doc is not None and not stored.deleted:
+                found[entity_id] = decode(kind, stored.doc)
+        return found
+
     def _buffered(self) -> dict[tuple[str, UUID], Stored]:
         merged = dict(self._batch)
         merged.update(self._op)

@@ -16,6 +16,7 @@ import dataclasses
 import itertools
 import json
 import pickle
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -71,6 +72,11 @@ class MemoryRepository:
         """A deep copy of the entity, or None."""
         row = self._rows.get((kind, entity_id))
         return None if row is None else copy.deepcopy(row)
+
+    def get_many(self, kind: type[E], entity_ids: Iterable[UUID]) -> dict[UUID, E]:
+        """Deep copies of the entities found, by ID."""
+        found = {i: self._rows[(kind, i)] for i in entity_ids if (kind, i) in self._rows}
+        return copy.deepcopy(found)
 
     def put(self, entity: object) -> None:
         """Insert or replace (a deep copy: later changes to ``entity`` are not stored)."""

@@ -25,6 +25,12 @@ from jeweltrak_desktop.ui.tasks import run_op
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LOADING = QColor("#9aa5b1")
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+#: The roles ``data`` answers.
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, int(PIECE_ID_ROLE)))
 
 
 @dataclass(frozen=True)
@@ -198,19 +204,26 @@ class InventoryListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.column() < len(self._columns):
+        # A view asks for a dozen roles per cell on every paint: answer the others at once.
+        if role not in _ROLES or not index.isValid():
             return None
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        column_no = index.column()
+        if not 0 <= column_no < len(self._columns):
+            return None
+        column = self._columns[column_no]
+        if role == _ALIGN:
             return _RIGHT if column.numeric else None
-        row = self.row_at(index.row())
+        row_no = index.row()
+        page = self._pages.get(row_no // self.page_size)
+        offset = row_no % self.page_size
+        row = page[offset] if page is not None and offset < len(page) else None
         if row is None:
-            if role == Qt.ItemDataRole.DisplayRole:
-                if 0 <= index.row() < self._total:
-                    self._request(index.row() // self.page_size)
+            if role == _DISPLAY:
+                if 0 <= row_no < self._total:
+                    self._request(row_no // self.page_size)
                 return "…"
-            return _LOADING if role == Qt.ItemDataRole.ForegroundRole else None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return _LOADING if role == _FOREGROUND else None
+        if role in (_DISPLAY, _TOOLTIP):
             return column.text(row)
         if role == PIECE_ID_ROLE:
             return row.piece_id
