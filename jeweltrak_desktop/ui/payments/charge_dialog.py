@@ -32,7 +32,7 @@ from jeweltrak_desktop.services.card_payments import (
     CardPayments,
     ChargeStatus,
 )
-from jeweltrak_desktop.ui.pages.sell.form_dialog import money_text, read_money
+from jeweltrak_desktop.ui.money_fields import money_text, read_money
 from jeweltrak_desktop.ui.payments.availability import CardState, check_cards
 from jeweltrak_desktop.ui.payments.network import run_net
 from jeweltrak_desktop.ui.tasks import error_message

@@ -26,7 +26,7 @@ from jeweltrak_core.errors import ValidationError
 from jeweltrak_core.money import format_money
 from jeweltrak_core.payments.rules import RefundReason
 from jeweltrak_desktop.services.card_payments import CardPayments, Refundable, RefundResult
-from jeweltrak_desktop.ui.pages.sell.form_dialog import money_text, read_money
+from jeweltrak_desktop.ui.money_fields import money_text, read_money
 from jeweltrak_desktop.ui.payments.network import run_net
 from jeweltrak_desktop.ui.tasks import error_message
 

@@ -23,8 +23,8 @@ from jeweltrak_desktop.services.card_payments import (
 )
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.services.sales import SaleView
-from jeweltrak_desktop.ui.pages.sell.side_panel import card_payment
 from jeweltrak_desktop.ui.payments.availability import CardState, check_cards
+from jeweltrak_desktop.ui.payments.card_tenders import card_payment
 from jeweltrak_desktop.ui.payments.charge_dialog import ChargeDialog, ChargeTarget
 from jeweltrak_desktop.ui.payments.network import run_net
 from jeweltrak_desktop.ui.payments.refund_dialog import RefundDialog

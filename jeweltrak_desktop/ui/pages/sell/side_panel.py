@@ -7,7 +7,6 @@ from uuid import UUID
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from jeweltrak_core.money import format_money
-from jeweltrak_core.payments.entities import Payment
 from jeweltrak_core.payments.rules import Tender
 from jeweltrak_core.permissions import Permission
 from jeweltrak_core.sales.invoice_state import InvoiceStatus
@@ -18,6 +17,7 @@ from jeweltrak_desktop.ui.pages.sell.line_dialogs import DISCOUNT_NEEDS
 from jeweltrak_desktop.ui.pages.sell.tender_dialogs import CARD_UNAVAILABLE
 from jeweltrak_desktop.ui.pages.sell.totals_panel import TotalsPanel
 from jeweltrak_desktop.ui.payments.availability import CardState
+from jeweltrak_desktop.ui.payments.card_tenders import card_payment
 
 EMAIL_UNAVAILABLE = CARD_UNAVAILABLE  # e-mail goes out through the store server too
 RETURN_NEEDS = "Returns need the refund permission; ask a manager."
@@ -170,10 +170,3 @@ class SidePanel(QWidget):
             f"{d.status.replace('_', ' ')}) — <a href=\"{d.dashboard_url}\">open in Stripe</a>"
             for d in disputes))
         self.disputes.setVisible(bool(disputes))
-
-
-def card_payment(sale: SaleView | None) -> Payment | None:
-    """The sale's latest card payment taken on a reader (the one a refund goes back to)."""
-    paid = [p for p in (sale.payments if sale else [])
-            if p.tender is Tender.CARD and p.amount_cents > 0 and p.stripe_payment_intent_id]
-    return paid[-1] if paid else None
