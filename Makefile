@@ -76,7 +76,8 @@ screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(PY) tests/desktop/ui/records/make_screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m jeweltrak_desktop.ui.printing.screens $(SHOTS)
 	QT_QPA_PLATFORM=offscreen JT_SCREENSHOTS_DIR=$(SHOTS) $(PY) -m pytest -q -p no:cacheprovider \
-		tests/desktop/ui/sell/test_screenshots.py
+		tests/desktop/ui/sell/test_screenshots.py tests/desktop/ui/payments/test_sell_card.py \
+		tests/desktop/ui/payments/test_readers_and_deposits.py
 
 TYPED_PACKAGES := jeweltrak_core jeweltrak_desktop sync_server
 

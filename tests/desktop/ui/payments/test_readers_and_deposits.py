@@ -19,6 +19,7 @@ from jeweltrak_desktop.ui.payments.charge_dialog import ChargeDialog
 from jeweltrak_desktop.ui.payments.network import wait_for_network
 from jeweltrak_desktop.ui.shell.status_bar import READER_TEXT, ShellStatusBar
 from tests.desktop.payments.conftest import Counter
+from tests.desktop.ui.screens import SCREENSHOTS
 
 
 def _rows(page: SettingsPage) -> list[tuple[str, str]]:
@@ -48,7 +49,7 @@ def test_settings_lists_readers_and_pairs_another(qtbot: QtBot, counter: Counter
     qtbot.waitUntil(lambda: ("Front counter", "Offline") in _rows(page), timeout=15_000)
     group = page.findChild(QGroupBox, "reader-settings")
     assert group is not None
-    group.grab().save("docs/screenshots/reader_settings.png")
+    group.grab().save(str(SCREENSHOTS / "reader_settings.png"))
 
 
 def test_a_bad_code_is_refused_with_the_reason(qtbot: QtBot, context: CounterContext) -> None:

@@ -17,9 +17,10 @@ from jeweltrak_desktop.ui.pages.sell import SellPage
 from jeweltrak_desktop.ui.payments.charge_dialog import ChargeDialog
 from jeweltrak_desktop.ui.payments.refund_dialog import RefundDialog
 from tests.desktop.payments.conftest import Counter
+from tests.desktop.ui.screens import SCREENSHOTS
 from tests.simulators.resend import ResendSimulator
 
-SHOTS = "docs/screenshots"
+SHOTS = str(SCREENSHOTS)
 
 
 def _open_sale(counter: Counter, sell: SellPage, qtbot: QtBot, price_cents: int,

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -16,12 +12,6 @@ from jeweltrak_desktop.services import inventory
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.ui.pages.sell import SellPage
 from jeweltrak_desktop.ui.tasks import wait_for_idle
-
-#: Where the screenshot test saves its PNGs: ``make screenshots`` points it at
-#: docs/screenshots; a plain test run keeps the committed images untouched.
-SCREENSHOTS = Path(
-    os.environ.get("JT_SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "jeweltrak-screens"
-)
 
 
 def in_stock(store: LocalStore, count: int) -> list[Piece]:

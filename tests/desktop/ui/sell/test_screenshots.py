@@ -9,8 +9,9 @@ from jeweltrak_core.contacts.entities import Contact
 from jeweltrak_core.sales.invoice_state import InvoiceStatus
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.ui.pages.sell import SellPage
+from tests.desktop.ui.screens import SCREENSHOTS
 
-from .helpers import SCREENSHOTS, dialog_of, in_stock, make_chain, press, scan
+from .helpers import dialog_of, in_stock, make_chain, press, scan
 from .test_scan_and_lines import _fill
 from .test_tenders_and_returns import _pick_customer
 
