@@ -18,7 +18,8 @@ from jeweltrak_desktop.services.appraisals import AppraisalRow
 from jeweltrak_desktop.services.local_store import Actor, LocalStore
 from jeweltrak_desktop.ui.context import CounterContext
 from jeweltrak_desktop.ui.pages.appraisals.editor import AppraisalEditor
-from jeweltrak_desktop.ui.tasks import run_op
+from jeweltrak_desktop.ui.payments.network import run_net
+from jeweltrak_desktop.ui.tasks import error_message, run_op
 from jeweltrak_desktop.ui.widgets.money import date_text, money_text
 from jeweltrak_desktop.ui.widgets.page_frame import button, page_header, page_layout
 from jeweltrak_desktop.ui.widgets.pdf_output import show_pdf
@@ -70,11 +71,12 @@ class AppraisalsPage(QWidget):
         self.finalize_button = button("Finalize", self, name="appraisal-finalize")
         self.revise_button = button("Revise", self, name="appraisal-revise")
         self.print_button = button("Preview / print", self, name="appraisal-print")
+        self.email_button = button("E-mail to client", self, name="appraisal-email")
         self.message = QLabel("", self)
         self.message.setProperty("muted", True)
         header.addWidget(self.message)
         for b in (self.new_button, self.save_button, self.finalize_button, self.revise_button,
-                  self.print_button):
+                  self.print_button, self.email_button):
             header.addWidget(b)
         layout.addLayout(header)
         splitter = QSplitter(self)
@@ -94,6 +96,7 @@ class AppraisalsPage(QWidget):
         self.finalize_button.clicked.connect(self.finalize)
         self.revise_button.clicked.connect(self.revise)
         self.print_button.clicked.connect(self.preview)
+        self.email_button.clicked.connect(self.email_to_client)
         self.editor.photo_button.clicked.connect(self._pick_photo)
         context.events.data_changed.connect(self._data_changed)
         self.apply_permissions(context.actor)
@@ -156,6 +159,14 @@ class AppraisalsPage(QWidget):
         self.finalize_button.setEnabled(self._may_edit and not final)
         self.revise_button.setEnabled(self._may_edit and final)
         self.print_button.setEnabled(shown)
+        appraisal = self.editor.appraisal
+        emailable = (appraisal is not None and appraisal.contact_id is not None
+                     and self.context.payments is not None)
+        self.email_button.setEnabled(emailable)
+        self.email_button.setToolTip(
+            "" if emailable else "Needs a saved appraisal with a client, on a workstation "
+            "paired with a store server (the server sends the e-mail)."
+        )
         if not self._may_edit:
             self.editor.set_locked(True)
 
@@ -225,6 +236,24 @@ class AppraisalsPage(QWidget):
         store = self.context.store
         run_op(lambda: appraisals_service.appraisal_pdf(store, appraisal.id),
                parent=self).success(lambda pdf: self._pdf_ready(pdf, appraisal.number))
+
+    def email_to_client(self) -> None:
+        """E-mail the saved appraisal's PDF to its client (the service looks up the address)."""
+        appraisal, client = self.editor.appraisal, self.context.payments
+        if appraisal is None or appraisal.contact_id is None or client is None:
+            return
+        store, contact_id, number = self.context.store, appraisal.contact_id, appraisal.number
+
+        def send(pdf: bytes) -> None:
+            run_net(lambda: client.email_document(
+                contact_id, subject=f"Your appraisal {number}",
+                filename=f"appraisal-{number}.pdf", pdf=pdf), parent=self).success(
+                lambda _id: self.message.setText(f"Appraisal {number} e-mailed to the client.")
+            ).failure(lambda exc: self.message.setText(error_message(exc)))
+
+        self.message.setText("E-mailing the appraisal…")
+        run_op(lambda: appraisals_service.appraisal_pdf(store, appraisal.id),
+               parent=self).success(send)
 
     def _pdf_ready(self, pdf: bytes, number: str) -> None:
         saved = show_pdf(self, pdf, f"Appraisal {number}",
