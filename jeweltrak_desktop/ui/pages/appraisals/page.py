@@ -18,8 +18,8 @@ from jeweltrak_desktop.services.appraisals import AppraisalRow
 from jeweltrak_desktop.services.local_store import Actor, LocalStore
 from jeweltrak_desktop.ui.context import CounterContext
 from jeweltrak_desktop.ui.pages.appraisals.editor import AppraisalEditor
-from jeweltrak_desktop.ui.payments.network import run_net
-from jeweltrak_desktop.ui.tasks import error_message, run_op
+from jeweltrak_desktop.ui.payments.email_pdf import NEEDS_SERVER, can_email, email_pdf
+from jeweltrak_desktop.ui.tasks import run_op
 from jeweltrak_desktop.ui.widgets.money import date_text, money_text
 from jeweltrak_desktop.ui.widgets.page_frame import button, page_header, page_layout
 from jeweltrak_desktop.ui.widgets.pdf_output import show_pdf
@@ -160,13 +160,9 @@ class AppraisalsPage(QWidget):
         self.revise_button.setEnabled(self._may_edit and final)
         self.print_button.setEnabled(shown)
         appraisal = self.editor.appraisal
-        emailable = (appraisal is not None and appraisal.contact_id is not None
-                     and self.context.payments is not None)
+        emailable = appraisal is not None and can_email(self.context, appraisal.contact_id)
         self.email_button.setEnabled(emailable)
-        self.email_button.setToolTip(
-            "" if emailable else "Needs a saved appraisal with a client, on a workstation "
-            "paired with a store server (the server sends the e-mail)."
-        )
+        self.email_button.setToolTip("" if emailable else NEEDS_SERVER)
         if not self._may_edit:
             self.editor.set_locked(True)
 
@@ -239,21 +235,15 @@ class AppraisalsPage(QWidget):
 
     def email_to_client(self) -> None:
         """E-mail the saved appraisal's PDF to its client (the service looks up the address)."""
-        appraisal, client = self.editor.appraisal, self.context.payments
-        if appraisal is None or appraisal.contact_id is None or client is None:
+        appraisal = self.editor.appraisal
+        if appraisal is None or appraisal.contact_id is None:
             return
-        store, contact_id, number = self.context.store, appraisal.contact_id, appraisal.number
-
-        def send(pdf: bytes) -> None:
-            run_net(lambda: client.email_document(
-                contact_id, subject=f"Your appraisal {number}",
-                filename=f"appraisal-{number}.pdf", pdf=pdf), parent=self).success(
-                lambda _id: self.message.setText(f"Appraisal {number} e-mailed to the client.")
-            ).failure(lambda exc: self.message.setText(error_message(exc)))
-
-        self.message.setText("E-mailing the appraisal…")
-        run_op(lambda: appraisals_service.appraisal_pdf(store, appraisal.id),
-               parent=self).success(send)
+        store, appraisal_id = self.context.store, appraisal.id
+        email_pdf(self, self.context, contact_id=appraisal.contact_id,
+                  subject=f"Appraisal {appraisal.number}",
+                  filename=f"appraisal-{appraisal.number}.pdf",
+                  make_pdf=lambda: appraisals_service.appraisal_pdf(store, appraisal_id),
+                  say=self.message.setText)
 
     def _pdf_ready(self, pdf: bytes, number: str) -> None:
         saved = show_pdf(self, pdf, f"Appraisal {number}",

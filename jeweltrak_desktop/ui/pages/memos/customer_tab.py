@@ -25,6 +25,7 @@ from jeweltrak_desktop.services.local_store import Actor
 from jeweltrak_desktop.services.memos import MemoView
 from jeweltrak_desktop.ui.context import CounterContext
 from jeweltrak_desktop.ui.pages.memos.issue_dialog import IssueMemoDialog
+from jeweltrak_desktop.ui.payments.email_pdf import NEEDS_SERVER, can_email, email_pdf
 from jeweltrak_desktop.ui.tasks import run_op
 from jeweltrak_desktop.ui.widgets.money import date_text, money_text
 from jeweltrak_desktop.ui.widgets.page_frame import button
@@ -116,6 +117,7 @@ class CustomerMemosTab(QWidget):
         self.return_button = button("Return", box, name="memo-return")
         self.reverse_button = button("Reverse", box, name="memo-reverse")
         self.print_button = button("Print agreement", box, name="memo-print")
+        self.email_button = button("E-mail agreement", box, name="memo-email")
         self.result = QLabel("", box)
         self.result.setProperty("muted", True)
         self.result.setWordWrap(True)
@@ -131,6 +133,7 @@ class CustomerMemosTab(QWidget):
         self.return_button.clicked.connect(self.return_lines)
         self.reverse_button.clicked.connect(self.reverse)
         self.print_button.clicked.connect(self.print_agreement)
+        self.email_button.clicked.connect(self.email_agreement)
         return box
 
     def apply_permissions(self, actor: Actor) -> None:
@@ -167,6 +170,9 @@ class CustomerMemosTab(QWidget):
 
     def _show_memo(self, view: MemoView | None) -> None:
         self.current = view
+        emailable = view is not None and can_email(self.context, view.memo.contact_id)
+        self.email_button.setEnabled(emailable)
+        self.email_button.setToolTip("" if emailable else NEEDS_SERVER)
         if view is None:
             self.heading.setText("Choose a memo")
             fill_table(self.lines, [])
@@ -240,6 +246,17 @@ class CustomerMemosTab(QWidget):
         store = self.context.store
         run_op(lambda: memos_service.memo_agreement_pdf(store, memo.id), parent=self).success(
             lambda pdf: self._pdf_ready(pdf, f"Memo agreement {memo.number}"))
+
+    def email_agreement(self) -> None:
+        """E-mail the memo agreement to the customer (the store server sends it)."""
+        if self.current is None:
+            return
+        memo, store = self.current.memo, self.context.store
+        email_pdf(self, self.context, contact_id=memo.contact_id,
+                  subject=f"Memo agreement {memo.number}",
+                  filename=f"memo-{memo.number}.pdf",
+                  make_pdf=lambda: memos_service.memo_agreement_pdf(store, memo.id),
+                  say=self.result.setText)
 
     def _pdf_ready(self, pdf: bytes, title: str) -> None:
         saved = show_pdf(self, pdf, title, self.context.store.path.parent / "documents")
