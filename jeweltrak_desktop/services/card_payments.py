@@ -17,7 +17,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +24,6 @@ import httpx
 
 from jeweltrak_core.errors import JewelTrakError
 from jeweltrak_core.payments.rules import RefundReason
-from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.sync.errors import BadResponse, Offline, RequestRefused, SyncError
 from jeweltrak_desktop.sync.transport import SyncTransport
 
@@ -279,19 +277,3 @@ class CardPayments:
                             _need(d, "reason", str), _need(d, "status", str),
                             d.get("evidence_due_by"), _need(d, "dashboard_url", str))
                 for d in _need(data, "disputes", list)]
-
-
-def open_card_payments(store: LocalStore, database: Path) -> CardPayments | None:
-    """The card payments client of a paired workstation; None when it is local only."""
-    from jeweltrak_desktop.sync.credentials import load_device_token
-    from jeweltrak_desktop.sync.pairing import pairing_of
-    from jeweltrak_desktop.sync.tls import check_server_url, service_client
-
-    pairing = pairing_of(store)
-    if pairing is None or not pairing.paired or not pairing.server_url:
-        return None
-    url = check_server_url(pairing.server_url)
-    token = load_device_token(pairing.device_id, data_dir=database.parent)
-    if token is None:
-        return None
-    return CardPayments(SyncTransport(url, lambda: token, client=service_client(url)))

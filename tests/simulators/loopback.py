@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 
@@ -105,3 +105,36 @@ def serve(handle: Handler) -> LoopbackServer:
     server = LoopbackServer(_RequestHandler)
     server.thread.start()
     return server
+
+
+class LoopbackSimulator:
+    """Start/stop/``with`` and ``base_url`` of a simulator served by ``serve``."""
+
+    _server: LoopbackServer | None = None
+
+    def _handler(self) -> Handler:
+        """The function that answers this simulator's requests."""
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        """Serve on 127.0.0.1 at a free port in a background thread."""
+        if self._server is None:
+            self._server = serve(self._handler())
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("call start() first")
+        return self._server.base_url

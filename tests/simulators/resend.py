@@ -15,14 +15,14 @@ from typing import Any
 
 import pytest
 
-from .loopback import LoopbackServer, Response, serve
+from .loopback import Handler, LoopbackSimulator, Response
 
 _ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 _FROM = re.compile(rf"(?:[^<>]*<\s*{_ADDRESS.pattern}\s*>|{_ADDRESS.pattern})")
 MAX_RECIPIENTS = 50
 
 
-class ResendSimulator:
+class ResendSimulator(LoopbackSimulator):
     """Stores sent emails in ``sent``; can be told to fail the next requests."""
 
     def __init__(self, api_key: str = "re_test_simulator") -> None:
@@ -32,29 +32,9 @@ class ResendSimulator:
         self._failures: list[int] = []
         self._idempotency: dict[str, tuple[dict[str, Any], Response]] = {}
         self._lock = threading.Lock()
-        self._server: LoopbackServer | None = None
 
-    def start(self) -> ResendSimulator:
-        if self._server is None:
-            self._server = serve(self._handle)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-
-    def __enter__(self) -> ResendSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("call start() first")
-        return self._server.base_url
+    def _handler(self) -> Handler:
+        return self._handle
 
     def fail_next(self, count: int = 1, status: int = 500) -> None:
         """Answer the next ``count`` requests with ``status`` (500 or 429), sending nothing."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..loopback import LoopbackServer, serve
+from ..loopback import Handler, LoopbackSimulator
 from . import cards, links, refunds, terminal
 from .accounts import finish_onboarding
 from .api import Api
@@ -17,7 +17,7 @@ from .webhooks import Delivery, WebhookTarget
 DEFAULT_WEBHOOK_SECRET = "whsec_test_simulator_0123456789abcdef"
 
 
-class StripeSimulator:
+class StripeSimulator(LoopbackSimulator):
     """A stateful Stripe test-mode API on loopback, with signed Connect webhooks."""
 
     def __init__(
@@ -31,31 +31,10 @@ class StripeSimulator:
         self.secret_key = secret_key
         self._core = Core(webhook_url, webhook_secret, auto_deliver)
         self._api = Api(self._core, secret_key)
-        self._server: LoopbackServer | None = None
 
     # --- lifecycle ------------------------------------------------------------------
-    def start(self) -> StripeSimulator:
-        """Serve on 127.0.0.1 at a free port in a background thread."""
-        if self._server is None:
-            self._server = serve(self._api.handle)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-
-    def __enter__(self) -> StripeSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("call start() first")
-        return self._server.base_url
+    def _handler(self) -> Handler:
+        return self._api.handle
 
     # --- webhooks -------------------------------------------------------------------
     @property

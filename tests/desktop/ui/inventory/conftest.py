@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,9 +15,9 @@ from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.ui.context import CounterContext
 from jeweltrak_desktop.ui.pages.inventory import InventoryPage
 from jeweltrak_desktop.ui.tasks import wait_for_idle
+from tests.desktop.hardware import conftest as hardware_fixtures
 
 PIECES = 2000
-WAIT_S = 5.0
 
 
 @pytest.fixture(scope="session")
@@ -69,40 +67,6 @@ def page(qtbot: QtBot, context: CounterContext, settings: QSettings) -> Iterator
     wait_for_idle()
 
 
-class LoopbackPrinter:
-    """A thread on 127.0.0.1 acting as a port-9100 tag printer: reads one whole job."""
-
-    def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(WAIT_S)
-        self.port: int = self._listener.getsockname()[1]
-        self.received = bytearray()
-        self.done = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        try:
-            conn, _ = self._listener.accept()
-            with conn:
-                conn.settimeout(WAIT_S)
-                while chunk := conn.recv(65536):
-                    self.received += chunk
-        finally:
-            self._listener.close()
-            self.done.set()
-
-
-@pytest.fixture
-def tag_printer() -> Iterator[LoopbackPrinter]:
-    printer = LoopbackPrinter()
-    yield printer
-    printer.done.wait(WAIT_S)
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+# The port-9100 printer and the refused port of the hardware tests (one job, read whole).
+closed_port = hardware_fixtures.closed_port
+tag_printer = hardware_fixtures.loopback_printer

@@ -18,8 +18,7 @@ from jeweltrak_desktop.hardware.printer_config import (
 )
 from jeweltrak_desktop.ui.pages.inventory import InventoryPage
 from jeweltrak_desktop.ui.pages.inventory.tag_print import TagPrintDialog
-
-from .conftest import WAIT_S, LoopbackPrinter
+from tests.desktop.hardware.conftest import LoopbackPrinter
 
 pytestmark = pytest.mark.qt
 
@@ -57,8 +56,7 @@ def test_selected_rows_are_printed_on_the_tag_printer(
     qtbot.waitUntil(lambda: "sent" in dialog.result_label.text(), timeout=5000)
     assert dialog.result_label.text() == (
         f"3 tags sent to the tag printer at 127.0.0.1:{tag_printer.port}.")
-    assert tag_printer.done.wait(WAIT_S)
-    zpl = tag_printer.received.decode()
+    zpl = tag_printer.wait().decode()
     assert zpl.count("^XA") == 3
     for stock_id in stock_ids:
         assert stock_id in zpl
