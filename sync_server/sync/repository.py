@@ -59,6 +59,16 @@ _LINKS: dict[str, tuple[str, ...]] = {
     "deposit_id": ("deposits",),
     "contact_id": ("contacts",),
 }
+#: Fields looked up by value (unique codes, document numbers): the rows holding each
+#: value are indexed in memory, so a batch checks hundreds of codes without a query each.
+_CODE_FIELDS: dict[str, tuple[str, ...]] = {
+    "pieces": ("stock_id", "barcode"),
+    "invoices": ("number",),
+    "customer_memos": ("number",),
+    "work_orders": ("number",),
+    "appraisals": ("number",),
+}
+_CODE_KEYS = frozenset(f for fields in _CODE_FIELDS.values() for f in fields)
 #: An ``id`` inside an object under this key (``{"piece": {"id": ...}}``).
 _PARENTS: dict[str, tuple[str, ...]] = {
     "piece": ("pieces",),
@@ -106,6 +116,24 @@ def _ids_by_table(data: Any, *, rows: bool) -> dict[str, set[str]]:
     return found
 
 
+def _codes_in(data: Any) -> dict[str, set[str]]:
+    """Lower-cased values of code fields (``stock_id``, ``barcode``, ``number``) in payloads."""
+    found: dict[str, set[str]] = {}
+    stack: list[Any] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, dict | list))
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(value, str):
+                    if key in _CODE_KEYS:
+                        found.setdefault(key, set()).add(value.lower())
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+    return found
+
+
 @dataclass
 class Stored:
     """One row as this transaction sees it."""
@@ -139,6 +167,29 @@ class PgRepository:
         self._batch: dict[tuple[str, UUID], Stored] = {}  # accepted ops' writes
         self._op: dict[tuple[str, UUID], Stored] = {}  # the current op's writes
         self._batch_versions: dict[tuple[str, UUID], int] = {}
+        #: (table, field, lower-cased value) → IDs of rows in any layer that had it (a
+        #: superset: each candidate is checked again against its current document).
+        self._code_rows: dict[tuple[str, str, str], set[UUID]] = {}
+        #: Code values whose database rows are all in ``_db`` (no query needed).
+        self._codes_loaded: set[tuple[str, str, str]] = set()
+
+    def _remember(self, table: str, row_id: UUID, doc: Doc | None) -> None:
+        """Index a document entering a layer by its code fields."""
+        fields = _CODE_FIELDS.get(table)
+        if not fields or doc is None:
+            return
+        for field in fields:
+            value = doc.get(field)
+            if isinstance(value, str):
+                self._code_rows.setdefault((table, field, value.lower()), set()).add(row_id)
+
+    def _layered(self, key: tuple[str, UUID]) -> Stored | None:
+        """The row as this transaction sees it, from the layers only (no query)."""
+        for layer in (self._op, self._batch, self._db):
+            found = layer.get(key)
+            if found is not None:
+                return found
+        return None
 
     # --- op layering ----------------------------------------------------------------
     def begin_op(self) -> None:
@@ -182,9 +233,24 @@ class PgRepository:
         hundreds. Rows not found are remembered as absent (no second lookup).
         """
         wanted = _ids_by_table(data, rows=False)
+        codes = _codes_in(data)
         for _ in range(rounds):
             queries: list[str] = []
             params: list[Any] = []
+            for table, fields in _CODE_FIELDS.items():
+                for field in fields:
+                    values = [
+                        v for v in sorted(codes.get(field, ()))
+                        if (table, field, v) not in self._codes_loaded
+                    ]
+                    if values:
+                        queries.append(
+                            f"SELECT '{table}', id, doc, deleted FROM {table} "
+                            f"WHERE NOT deleted AND lower(doc ->> '{field}') = ANY(%s)"
+                        )
+                        params.append(values)
+                        self._codes_loaded.update((table, field, v) for v in values)
+            codes = {}
             for table, texts in sorted(wanted.items()):
                 ids = []
                 for text in texts:
@@ -205,6 +271,7 @@ class PgRepository:
             docs = []
             for table, row_id, doc, deleted in self.cur.fetchall():
                 self._db[(table, row_id)] = Stored(doc, deleted)
+                self._remember(table, row_id, doc)
                 docs.append(doc)
             wanted = _ids_by_table(docs, rows=True)
 
@@ -218,6 +285,7 @@ class PgRepository:
         row = self.cur.fetchone()
         stored = Stored(row[0], row[1]) if row else Stored(None)
         self._db[key] = stored
+        self._remember(table, entity_id, stored.doc)
         return stored
 
     def get(self, kind: type[E], entity_id: UUID) -> E | None:
@@ -243,17 +311,14 @@ class PgRepository:
             rows = {row_id: Stored(doc, deleted) for row_id, doc, deleted in self.cur.fetchall()}
             for entity_id in unseen:
                 self._db[(table, entity_id)] = rows.get(entity_id, _ABSENT)
+            for row_id, stored in rows.items():
+                self._remember(table, row_id, stored.doc)
         found: dict[UUID, E] = {}
         for entity_id in wanted:
             stored = self._stored(table, entity_id)
             if stored.doc is not None and not stored.deleted:
                 found[entity_id] = decode(kind, stored.doc)
         return found
-
-    def _buffered(self) -> dict[tuple[str, UUID], Stored]:
-        merged = dict(self._batch)
-        merged.update(self._op)
-        return merged
 
     def _select(
         self,
@@ -269,26 +334,57 @@ class PgRepository:
         found: dict[UUID, Doc] = {}
         for row_id, doc, deleted in self.cur.fetchall():
             self._db.setdefault((table, row_id), Stored(doc, deleted))
+            self._remember(table, row_id, doc)
             found[row_id] = doc
-        for (tbl, row_id), stored in self._buffered().items():
-            if tbl != table:
-                continue
-            if stored.doc is not None and not stored.deleted and matches(stored.doc):
-                found[row_id] = stored.doc
-            else:
-                found.pop(row_id, None)
+        # The batch's writes, then the op's (the later layer wins).
+        for layer in (self._batch, self._op):
+            for (tbl, row_id), stored in layer.items():
+                if tbl != table:
+                    continue
+                if stored.doc is not None and not stored.deleted and matches(stored.doc):
+                    found[row_id] = stored.doc
+                else:
+                    found.pop(row_id, None)
         return list(found.items())
 
-    def _one(self, kind: type[E], field: str, value: str) -> E | None:
-        table = kind_of(kind).table
+    def _by_code(self, table: str, field: str, value: str) -> dict[UUID, Doc]:
+        """Live rows whose ``field`` equals ``value`` case-insensitively, layers included.
+
+        The database is asked once per value (or not at all when ``prefetch`` loaded it);
+        after that the in-memory index answers, so the batch's own writes count too.
+        """
         wanted = value.lower()
-        rows = self._select(
-            table,
-            f"lower(doc ->> '{field}') = %s",
-            (wanted,),
-            lambda d: isinstance(d.get(field), str) and d[field].lower() == wanted,
-        )
-        return decode(kind, rows[0][1]) if rows else None
+        if field not in _CODE_FIELDS.get(table, ()):  # not indexed: ask the database
+            return dict(self._select(
+                table,
+                f"lower(doc ->> '{field}') = %s",
+                (wanted,),
+                lambda d: isinstance(d.get(field), str) and d[field].lower() == wanted,
+            ))
+        key = (table, field, wanted)
+        if key not in self._codes_loaded:
+            self.cur.execute(
+                f"SELECT id, doc, deleted FROM {table} "
+                f"WHERE NOT deleted AND lower(doc ->> '{field}') = %s",
+                (wanted,),
+            )
+            for row_id, doc, deleted in self.cur.fetchall():
+                self._db.setdefault((table, row_id), Stored(doc, deleted))
+                self._remember(table, row_id, doc)
+            self._codes_loaded.add(key)
+        found: dict[UUID, Doc] = {}
+        for row_id in self._code_rows.get(key, ()):
+            stored = self._layered((table, row_id))
+            if stored is None or stored.doc is None or stored.deleted:
+                continue
+            current = stored.doc.get(field)
+            if isinstance(current, str) and current.lower() == wanted:
+                found[row_id] = stored.doc
+        return found
+
+    def _one(self, kind: type[E], field: str, value: str) -> E | None:
+        rows = self._by_code(kind_of(kind).table, field, value)
+        return decode(kind, next(iter(rows.values()))) if rows else None
 
     def piece_by_stock_id(self, stock_id: str) -> Piece | None:
         """Case-insensitive exact StockID."""
@@ -300,15 +396,8 @@ class PgRepository:
 
     def number_taken(self, kind: type[Any], number: str, exclude_id: UUID) -> bool:
         """Another live document of this kind has the number (case-insensitive)."""
-        table = kind_of(kind).table
-        wanted = number.lower()
-        rows = self._select(
-            table,
-            "lower(doc ->> 'number') = %s AND id <> %s",
-            (wanted, exclude_id),
-            lambda d: isinstance(d.get("number"), str) and d["number"].lower() == wanted,
-        )
-        return any(row_id != exclude_id for row_id, _ in rows)
+        rows = self._by_code(kind_of(kind).table, "number", number)
+        return any(row_id != exclude_id for row_id in rows)
 
     def payments_for(
         self,
@@ -355,7 +444,9 @@ class PgRepository:
         """Insert or update the aggregate (in the current op's layer)."""
         table = kind_of(type(entity)).table
         entity_id = entity.id  # type: ignore[attr-defined]
-        self._op[(table, entity_id)] = Stored(encode(entity), False)
+        doc = encode(entity)
+        self._op[(table, entity_id)] = Stored(doc, False)
+        self._remember(table, entity_id, doc)
 
     def delete(self, kind: type[Any], entity_id: UUID) -> None:
         """Soft delete: the row stays, marked deleted, and the feed carries a tombstone."""
@@ -380,6 +471,7 @@ class PgRepository:
                 moved = dict(doc)
                 moved[field] = str(to_id)
                 self._op[(table, row_id)] = Stored(moved, False)
+                self._remember(table, row_id, moved)
 
     # --- flushing -------------------------------------------------------------------
     def flush(self) -> int:
