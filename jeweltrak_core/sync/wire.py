@@ -201,11 +201,23 @@ def _union_decoder(args: tuple[Any, ...]) -> Decoder:
 
 
 def _sequence_decoder(item_tp: Any, *, as_tuple: bool) -> Decoder:
+    item: Decoder | None = None  # resolved on first use (the item type may be recursive)
+    fast, _ = _fast_type(item_tp)
+
     def sequence(data: Any, path: str) -> Any:
+        nonlocal item
         if not isinstance(data, list):
             raise _fail(path, "a list", data)
-        item = _decoder(item_tp)
-        items = [item(v, f"{path}[{i}]") for i, v in enumerate(data)]
+        if not data:
+            return () if as_tuple else []
+        if item is None:
+            item = _decoder(item_tp)
+        if fast is not None and all(
+            type(v) is fast and (fast is not str or _clean(v)) for v in data
+        ):
+            items = list(data)  # exact ints / clean texts are valid as they are
+        else:
+            items = [item(v, f"{path}[{i}]") for i, v in enumerate(data)]
         return tuple(items) if as_tuple else items
 
     return sequence
@@ -221,7 +233,7 @@ def _dict_decoder(key_tp: Any, val_tp: Any) -> Decoder:
     return mapping
 
 
-def _dataclass_decoder(cls: type) -> Decoder:
+def _dataclass_decoder(cls: type, *, compiled: bool = True) -> Decoder:
     plan: list[tuple[str, Decoder, bool, type | None, bool]] | None = None
     names: frozenset[str] = frozenset()
 
@@ -271,7 +283,96 @@ def _dataclass_decoder(cls: type) -> Decoder:
         except (TypeError, ValueError) as exc:
             raise ValidationError(f"{path}: {exc}", path=path) from exc
 
-    return dataclass_
+    if not compiled:
+        return dataclass_
+    fast_: Decoder | None = None
+
+    def compiled_(data: Any, path: str) -> Any:
+        nonlocal fast_, plan
+        if fast_ is None:
+            if plan is None:
+                plan = build()
+            fast_ = _compile_dataclass(cls, plan, names, dataclass_)
+        return fast_(data, path)
+
+    return compiled_
+
+
+_MISSING = object()
+
+
+def _compile_dataclass(
+    cls: type,
+    plan: list[tuple[str, Decoder, bool, type | None, bool]],
+    names: frozenset[str],
+    slow: Decoder,
+) -> Decoder:
+    """The same decoding as ``slow``, as straight-line code generated once per class.
+
+    It only ever takes the happy path: values the rules accept as they are (exact ints and
+    bools, clean text, None where allowed) are copied, others go through their field
+    decoder. On anything unusual — a missing field, any error — it hands the document to
+    ``slow``, which gives the precise error with its JSON path (or, should the two ever
+    disagree, the slow path's answer). A snapshot decodes 100,000 pieces this way.
+    """
+    hints = _hints(cls)
+    env: dict[str, Any] = {"cls": cls, "slow": slow, "superset": names.issuperset,
+                           "M": _MISSING}
+    body = [
+        "def fast(data, path):",
+        "    if type(data) is not dict or not superset(data):",
+        "        return slow(data, path)",
+        "    get = data.get",
+        "    k = {}",
+        "    try:",
+    ]
+    for i, (name, decode_field, required, fast, nullable) in enumerate(plan):
+        env[f"d{i}"] = decode_field
+        key = repr(name)
+        body.append(f"        v = get({key}, M)")
+        body.append("        if v is not M:")
+        if nullable:
+            body.append(f"            if v is None: k[{key}] = None")
+            branch = "elif"
+        else:
+            branch = "if"
+        if fast is str:
+            body.append(f"            {branch} type(v) is str and v.isascii() and "
+                        f"'\\x00' not in v: k[{key}] = v")
+            body.append(f"            else: k[{key}] = d{i}(v, path)")
+        elif fast is not None:
+            body.append(f"            {branch} type(v) is {fast.__name__}: k[{key}] = v")
+            body.append(f"            else: k[{key}] = d{i}(v, path)")
+        elif (members := _text_enum_members(hints[name])) is not None:
+            env[f"m{i}"] = members  # value → member; a miss falls back (KeyError)
+            body.append(f"            {branch} type(v) is str: k[{key}] = m{i}[v]")
+            body.append(f"            else: k[{key}] = d{i}(v, path)")
+        elif nullable:
+            body.append(f"            else: k[{key}] = d{i}(v, path)")
+        else:
+            body.append(f"            k[{key}] = d{i}(v, path)")
+        if required:
+            body.append("        else: return slow(data, path)")
+    body += [
+        "        return cls(**k)",
+        "    except Exception:",  # the slow path raises the precise error
+        "        return slow(data, path)",
+    ]
+    exec("\n".join(body), env)
+    return env["fast"]  # type: ignore[no-any-return]
+
+
+def _text_enum_members(tp: Any) -> dict[str, enum.Enum] | None:
+    """For an enum whose values are all text (``X`` or ``X | None``): value → member."""
+    if get_origin(tp) in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if len(args) != 1:
+            return None
+        tp = args[0]
+    if not (isinstance(tp, type) and issubclass(tp, enum.Enum)):
+        return None
+    members = {m.value: m for m in tp}
+    return members if all(type(v) is str for v in members) else None
 
 
 def _clean(text: Any) -> bool:

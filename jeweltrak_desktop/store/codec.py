@@ -14,7 +14,7 @@ import enum
 import json
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Union, get_args, get_origin
@@ -57,6 +57,8 @@ def is_json(tp: Any) -> bool:
 
 def format_datetime(value: datetime) -> str:
     """Fixed-width UTC text: sorts correctly as text."""
+    if value.tzinfo is UTC and value.year >= 1000:  # the usual case, the same text faster
+        return value.isoformat(timespec="microseconds")[:-6] + "Z"
     if value.tzinfo is None:
         raise ValueError("naive datetime: store UTC")
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -66,7 +68,7 @@ def _encoder(tp: Any) -> Callable[[Any], Any]:
     """The function storing a value of hint ``tp`` (chosen once per field)."""
     inner, _ = base_type(tp)
     if is_json(inner):
-        return lambda v: json.dumps(encode(v), separators=(",", ":"), sort_keys=True)
+        return _to_json
     if inner is datetime:
         return format_datetime
     if isinstance(inner, type) and issubclass(inner, enum.Enum):
@@ -74,6 +76,12 @@ def _encoder(tp: Any) -> Callable[[Any], Any]:
     if inner in (UUID, Decimal, date):
         return str
     return _identity
+
+
+def _to_json(value: Any) -> str:
+    if not value and type(value) in (list, dict):  # most lists are empty: no encoder call
+        return "[]" if type(value) is list else "{}"
+    return json.dumps(encode(value), separators=(",", ":"), sort_keys=True)
 
 
 def _decoder(tp: Any) -> Callable[[Any], Any]:
@@ -150,6 +158,35 @@ def entity_to_row(entity: Any) -> dict[str, Any]:
         value = getattr(entity, name)
         row[name] = None if value is None else enc(value)
     return row
+
+
+def row_function(
+    cls: type, columns: Sequence[str], computed: Mapping[str, Callable[[Any], Any]]
+) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving an entity's stored values in ``columns`` order: what
+    ``entity_to_row`` gives, plus the computed columns, as one generated expression per
+    table (a snapshot stores 100,000 pieces through it)."""
+    scalars, _ = _plan(cls)
+    encoders = {name: enc for name, enc, _dec in scalars}
+    env: dict[str, Any] = {}
+    parts = []
+    for i, column in enumerate(columns):
+        if column in computed:
+            env[f"c{i}"] = computed[column]
+            parts.append(f"c{i}(e)")
+        elif column in encoders:
+            if not column.isidentifier():
+                raise ValueError(f"{cls.__name__}.{column} is not a plain field name")
+            enc = encoders[column]
+            if enc is _identity:
+                parts.append(f"e.{column}")
+            else:
+                env[f"c{i}"] = enc
+                parts.append(f"(None if (v := e.{column}) is None else c{i}(v))")
+        else:
+            raise ValueError(f"column {column!r} is not a field of {cls.__name__}")
+    exec("def row(e):\n    return (" + ", ".join(parts) + ",)", env)
+    return env["row"]  # type: ignore[no-any-return]
 
 
 def entity_from_row(cls: type, row: Any, children: Mapping[str, list[Any]]) -> Any:

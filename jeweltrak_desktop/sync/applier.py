@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
-from operator import itemgetter
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -40,7 +39,7 @@ from jeweltrak_core.errors import JewelTrakError
 from jeweltrak_core.store.entities import Store
 from jeweltrak_core.sync.wire import decode
 from jeweltrak_desktop.services.local_store import LocalStore
-from jeweltrak_desktop.store.codec import entity_to_row, format_datetime
+from jeweltrak_desktop.store.codec import entity_to_row, format_datetime, row_function
 from jeweltrak_desktop.store.schema import ENTITY_TABLES, EntityTable
 from jeweltrak_desktop.sync.errors import BAD_RESPONSE_SENTENCE, BadResponse, bad_response
 from jeweltrak_desktop.sync.responses import PullPage
@@ -217,17 +216,16 @@ def _json(values: list[Any]) -> str:
     return json.dumps(values, separators=(",", ":"))
 
 
-_PICKERS: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {}
+_ROW_FUNCTIONS: dict[str, Callable[[Any], tuple[Any, ...]]] = {}
 
 
 def _root_values(et: EntityTable, entity: Any) -> tuple[Any, ...]:
-    values = entity_to_row(entity)
-    for column, compute in et.computed.items():
-        values[column] = compute(entity)
-    pick = _PICKERS.get(et.table.name)
-    if pick is None:
-        pick = _PICKERS[et.table.name] = itemgetter(*_sql(et).columns)
-    return pick(values)
+    build = _ROW_FUNCTIONS.get(et.table.name)
+    if build is None:
+        build = _ROW_FUNCTIONS[et.table.name] = row_function(
+            et.entity, _sql(et).columns, et.computed
+        )
+    return build(entity)
 
 
 def _child_rows(et: EntityTable, entity: Any) -> tuple[list[tuple[Any, ...]], ...]:

@@ -160,41 +160,67 @@ class SnapshotDownload:
             )
         return manifest.version, tables
 
-    def _fetch(self, table: _TableProgress, after: UUID | None
-               ) -> tuple[SnapshotPage, list[RowWrite]]:
+    def _fetch(self, table: _TableProgress, after: UUID | None) -> SnapshotPage:
         page = self.transport.snapshot_page(table.entity, after=after, limit=self.page_size)
         check_addressed(page.store_id, self.store.identity.store_id, "page.store_id")
-        rows = [decode_row(table.entity, r.id, None if r.deleted else r.doc) for r in page.rows]
-        return page, rows
+        return page
+
+    @staticmethod
+    def _decode(table: _TableProgress, page: SnapshotPage) -> list[RowWrite]:
+        return [decode_row(table.entity, r.id, None if r.deleted else r.doc) for r in page.rows]
 
     def _pages(
         self, tables: list[_TableProgress]
     ) -> Iterator[tuple[_TableProgress, SnapshotPage, list[RowWrite]]]:
-        """Every remaining page in order; the next one is fetched and decoded on a helper
-        thread while the caller writes this one (SQLite releases the GIL while it works)."""
+        """Every remaining page in order, through three stages that overlap: while the
+        caller writes page N, page N+1 is decoded on one helper thread and page N+2 is
+        being answered by the service (its request waits on another). SQLite and the
+        socket release the GIL, so the service's work and the write hide behind decoding.
+
+        A page that failed to arrive (offline, bad answer) ends the run after the pages
+        before it were handed out, so a resumed download starts right there.
+        """
         if not tables:
             return
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jeweltrak-snapshot") as pool:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jeweltrak-fetch") as net, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="jeweltrak-decode") as cpu:
             index = 0
-            pending: Future[tuple[SnapshotPage, list[RowWrite]]] | None = pool.submit(
+            fetching: Future[SnapshotPage] | None = net.submit(
                 self._fetch, tables[0], tables[0].after
             )
-            while pending is not None:
-                table = tables[index]
-                page, rows = pending.result()
-                if page.next_after is not None:
-                    pending = pool.submit(self._fetch, table, page.next_after)
-                elif index + 1 < len(tables):
-                    index += 1
-                    pending = pool.submit(self._fetch, tables[index], tables[index].after)
-                else:
-                    pending = None
-                try:
-                    yield table, page, rows
-                except GeneratorExit:
-                    if pending is not None:
-                        pending.cancel()
-                    raise
+            ready: tuple[_TableProgress, SnapshotPage, Future[list[RowWrite]]] | None = None
+            try:
+                while fetching is not None:
+                    table = tables[index]
+                    try:
+                        page = fetching.result()
+                    except BaseException:
+                        fetching = None
+                        if ready is not None:
+                            done, ready = ready, None
+                            yield done[0], done[1], done[2].result()
+                        raise
+                    if page.next_after is not None:
+                        fetching = net.submit(self._fetch, table, page.next_after)
+                    elif index + 1 < len(tables):
+                        index += 1
+                        fetching = net.submit(self._fetch, tables[index], tables[index].after)
+                    else:
+                        fetching = None
+                    decoding = cpu.submit(self._decode, table, page)
+                    if ready is not None:
+                        done, ready = ready, None
+                        yield done[0], done[1], done[2].result()
+                    ready = (table, page, decoding)
+                if ready is not None:
+                    done, ready = ready, None
+                    yield done[0], done[1], done[2].result()
+            finally:
+                # Stopped early (an error, or the caller closed the generator): nothing
+                # more is asked of the service; what is running finishes and is dropped.
+                for future in (fetching, ready[2] if ready is not None else None):
+                    if future is not None:
+                        future.cancel()
 
     def _store_page(self, table: _TableProgress, page: SnapshotPage, rows: list[RowWrite]
                     ) -> None:
