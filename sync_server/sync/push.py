@@ -19,7 +19,6 @@ redone op by op with a savepoint each, so only the offending op is rejected.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +34,7 @@ from sync_server.db.engine import enter_tenant
 from sync_server.db.names import TenantRef
 from sync_server.errors import ServiceError
 from sync_server.safe_errors import describe
+from sync_server.sync import jsontext
 from sync_server.sync.repository import Change, PgRepository
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class PushOutcome:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))
+    return jsontext.dumps(data)
 
 
 class _Unforeseen(Exception):

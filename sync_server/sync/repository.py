@@ -13,7 +13,6 @@ cannot leave a half-changed object behind for the next op.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -25,6 +24,7 @@ from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_core.payments.entities import DrawerSession, Payment
 from jeweltrak_core.sync.wire import decode, encode
 from sync_server.db.tenant_tables import KIND_BY_TABLE, kind_of
+from sync_server.sync import jsontext
 
 E = TypeVar("E")
 Doc = dict[str, Any]
@@ -210,7 +210,7 @@ class PgRepository:
             doc = dict(stored.doc)
             if "version" in doc:
                 doc["version"] = version
-            text = json.dumps(doc, separators=(",", ":"))
+            text = jsontext.dumps(doc)
             stored = Stored(doc, stored.deleted, text)
             self._batch[key] = stored
             self._batch_versions[key] = version
@@ -480,7 +480,7 @@ class PgRepository:
         for (table, row_id), stored in self._batch.items():
             version = self._batch_versions[(table, row_id)]
             assert stored.doc is not None
-            text = stored.text or json.dumps(stored.doc, separators=(",", ":"))
+            text = stored.text or jsontext.dumps(stored.doc)
             by_table.setdefault(table, []).append((row_id, version, stored.deleted, text))
         for table, rows in by_table.items():
             self.cur.executemany(
