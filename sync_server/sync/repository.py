@@ -12,7 +12,6 @@ cannot leave a half-changed object behind for the next op.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -134,6 +133,13 @@ def _codes_in(data: Any) -> dict[str, set[str]]:
     return found
 
 
+def _as_uuid(text: str) -> UUID | None:
+    try:
+        return UUID(text)
+    except ValueError:
+        return None
+
+
 @dataclass
 class Stored:
     """One row as this transaction sees it."""
@@ -234,7 +240,8 @@ class PgRepository:
         """
         wanted = _ids_by_table(data, rows=False)
         codes = _codes_in(data)
-        for _ in range(rounds):
+        parsed: dict[str, UUID | None] = {}
+        for round_ in range(rounds):
             queries: list[str] = []
             params: list[Any] = []
             for table, fields in _CODE_FIELDS.items():
@@ -254,15 +261,19 @@ class PgRepository:
             for table, texts in sorted(wanted.items()):
                 ids = []
                 for text in texts:
-                    with contextlib.suppress(ValueError):
-                        key = (table, UUID(text))
-                        if key not in self._db:
-                            ids.append(key[1])
+                    if text in parsed:
+                        entity_id = parsed[text]
+                    else:
+                        entity_id = parsed[text] = _as_uuid(text)
+                    if entity_id is not None and (table, entity_id) not in self._db:
+                        ids.append(entity_id)
                 if ids:
+                    # One array literal: psycopg would otherwise dump each UUID on its own.
                     queries.append(
-                        f"SELECT '{table}', id, doc, deleted FROM {table} WHERE id = ANY(%s)"
+                        f"SELECT '{table}', id, doc, deleted FROM {table} "
+                        "WHERE id = ANY(%s::uuid[])"
                     )
-                    params.append(ids)
+                    params.append("{" + ",".join(map(str, ids)) + "}")
                     for entity_id in ids:
                         self._db[(table, entity_id)] = _ABSENT
             if not queries:
@@ -273,6 +284,8 @@ class PgRepository:
                 self._db[(table, row_id)] = Stored(doc, deleted)
                 self._remember(table, row_id, doc)
                 docs.append(doc)
+            if round_ + 1 == rounds:
+                return
             wanted = _ids_by_table(docs, rows=True)
 
     def _stored(self, table: str, entity_id: UUID) -> Stored:
