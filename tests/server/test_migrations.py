@@ -21,10 +21,13 @@ from sync_server.db.names import TenantRef
 
 from .conftest import make_tenant
 
+#: The tenant tree's head (revisions are numbered ``tNNNN`` in their file names).
+HEAD = max(p.name.split("_")[0] for p in (MIGRATIONS / "tenant" / "versions").glob("t*.py"))
+
 EXTRA = '''"""add a table to every tenant
 
 Revision ID: t9999
-Revises: t0002
+Revises: HEAD
 Create Date: 2026-11-25
 """
 
@@ -32,7 +35,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "t9999"
-down_revision = "t0002"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -60,7 +63,7 @@ def test_tenant_migration_reaches_every_tenant(engine: Engine, tmp_path: Path) -
     first, second = make_tenant(engine, "One"), make_tenant(engine, "Two")
     root = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, root)
-    (root / "tenant" / "versions" / "t9999_probe.py").write_text(EXTRA)
+    (root / "tenant" / "versions" / "t9999_probe.py").write_text(EXTRA.replace("HEAD", HEAD))
     count = upgrade_all(engine, migrations=root)
     assert count >= 2
     for ref in (first.ref, second.ref):
@@ -82,11 +85,11 @@ def test_tenant_migration_reaches_every_tenant(engine: Engine, tmp_path: Path) -
     with engine.begin() as conn:
         drop_tenant_schema(conn, fresh)
     # Back to the real head for the other tests: every tenant of the session database
-    # was upgraded, so every one drops the probe table and returns to t0002.
+    # was upgraded, so every one drops the probe table and returns to the real head.
     for ref in tenant_refs(engine):
         with tenant_transaction(engine, ref) as conn:
             conn.exec_driver_sql("DROP TABLE migration_probe")
-            conn.exec_driver_sql("UPDATE alembic_version SET version_num = 't0002'")
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = %s", (HEAD,))
 
 
 def test_upgrade_all_is_idempotent(engine: Engine) -> None:
@@ -94,4 +97,4 @@ def test_upgrade_all_is_idempotent(engine: Engine) -> None:
     upgrade_all(engine)
     upgrade_all(engine)
     with tenant_transaction(engine, ref) as conn:
-        assert tenant_revision(conn) == "t0002"
+        assert tenant_revision(conn) == HEAD == "t0003"
