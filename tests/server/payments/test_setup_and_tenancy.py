@@ -65,6 +65,12 @@ def test_onboarding_return_and_refresh_links(shop: Shop) -> None:
     state = parse_qs(urlparse(return_url).query)["state"][0]
     page = shop.http.get(return_url)
     assert page.status_code == 200 and "ready" in page.text
+    # P12: the one HTML page of the service sets no cookie and loads nothing from anywhere
+    # (no tracking pixel, script, frame, style sheet or external URL).
+    assert "set-cookie" not in {k.lower() for k in page.headers}
+    assert page.headers["content-type"].startswith("text/html")
+    for tag in ("<img", "<script", "<iframe", "<link", "<object", "<embed", "url(", "//"):
+        assert tag not in page.text.lower(), tag
     refresh = shop.http.get(f"{shop.url}/v1/stores/{shop.store_id}/stripe/refresh",
                             params={"state": state}, follow_redirects=False)
     assert refresh.status_code == 303 and refresh.headers["location"].startswith("https://")
