@@ -1,8 +1,11 @@
-"""``python -m sync_server``: run the sync service, migrate its database, prune change logs.
+"""``python -m sync_server``: run the sync service, migrate its database, prune (businesses
+cancelled more than 30 days ago, then old change-log entries).
 
     python -m sync_server [serve] [--host H] [--port P] [--workers N]
     python -m sync_server migrate
     python -m sync_server prune [--days N]
+    python -m sync_server push-quickbooks
+    python -m sync_server rotate-integration-keys
 
 Settings come from the environment (``sync_server.config.Settings``). Without
 ``DATABASE_URL`` the embedded PostgreSQL (``sync_server.embedded``) is started in
@@ -33,11 +36,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from sync_server.config import Settings
+from sync_server.db.names import TenantRef
 from sync_server.embedded import EmbeddedPostgres, EmbeddedPostgresError
 
 log = logging.getLogger("sync_server")
 
-COMMANDS = ("serve", "migrate", "prune")
+COMMANDS = ("serve", "migrate", "prune", "push-quickbooks", "rotate-integration-keys")
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_SETTINGS = 0, 1, 2
 #: Read by ``create_app_from_env`` in the worker processes of ``--workers`` > 1.
 LOG_LEVEL_ENV = "JEWELTRAK_LOG_LEVEL"
@@ -88,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="JewelTrak sync service. Settings come from JEWELTRAK_* and "
         "DATABASE_URL; without DATABASE_URL an embedded PostgreSQL is used.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{serve,migrate,prune}")
+    sub = parser.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")
     serve = sub.add_parser(
         "serve", parents=[common], help="migrate, then serve HTTP (the default)"
     )
@@ -118,6 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative_int,
         default=None,
         help="keep this many days (default: JEWELTRAK_CHANGE_RETENTION_DAYS, 30)",
+    )
+    sub.add_parser(
+        "push-quickbooks", parents=[common],
+        help="push finalized sales of every business connected to QuickBooks Online "
+        "(run it every few minutes; safe to run from several processes)",
+    )
+    sub.add_parser(
+        "rotate-integration-keys", parents=[common],
+        help="re-encrypt every stored integration token with the newest key of "
+        "JEWELTRAK_INTEGRATION_KEYS",
     )
     return parser
 
@@ -225,9 +239,69 @@ def _run_command(args: argparse.Namespace, settings: Settings, url: str, where: 
         if args.command == "prune":
             days = settings.change_retention_days if args.days is None else args.days
             return _prune(engine, days)
+        if args.command == "push-quickbooks":
+            return _push_quickbooks(engine, settings)
+        if args.command == "rotate-integration-keys":
+            return _rotate_integration_keys(engine, settings)
         return _serve(args, settings, engine, url, where)
     finally:
         engine.dispose()
+
+
+def _connected_tenants(engine: Engine, provider: str) -> list[TenantRef]:
+    """Tenants whose schema has a connection to ``provider`` (each asked as itself)."""
+    from sync_server.db.engine import tenant_transaction
+    from sync_server.db.migrate import tenant_refs
+
+    found = []
+    for ref in tenant_refs(engine):
+        with tenant_transaction(engine, ref) as conn:
+            row = conn.exec_driver_sql(
+                "SELECT 1 FROM integration_connections WHERE provider = %s AND "
+                "status = 'connected'", (provider,)
+            ).first()
+        if row is not None:
+            found.append(ref)
+    return found
+
+
+def _push_quickbooks(engine: Engine, settings: Settings) -> int:
+    from sync_server.integrations.quickbooks.push import push_pending_sales
+    from sync_server.integrations.quickbooks.settings import QuickBooksSettings
+    from sync_server.integrations.vault import TokenVault
+
+    vault = TokenVault.from_environment(settings.secret_key.get_secret_value())
+    qbo = QuickBooksSettings()
+    failed = 0
+    for ref in _connected_tenants(engine, "quickbooks"):
+        try:
+            counts = push_pending_sales(engine, ref, vault=vault, qbo=qbo)
+        except Exception as exc:  # one business's trouble must not stop the others
+            failed += 1
+            print(f"tenant {ref.id}: QuickBooks push failed ({type(exc).__name__})",
+                  file=sys.stderr, flush=True)
+            continue
+        print(f"tenant {ref.id}: {counts}", flush=True)
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _rotate_integration_keys(engine: Engine, settings: Settings) -> int:
+    from sync_server.db.engine import tenant_transaction
+    from sync_server.db.migrate import tenant_refs
+    from sync_server.integrations.connections import rotate_tokens
+    from sync_server.integrations.vault import TokenVault, VaultError
+
+    vault = TokenVault.from_environment(settings.secret_key.get_secret_value())
+    total, failed = 0, 0
+    for ref in tenant_refs(engine):
+        try:
+            with tenant_transaction(engine, ref) as conn:
+                total += rotate_tokens(conn, vault)
+        except VaultError as exc:
+            failed += 1
+            print(f"tenant {ref.id}: {exc}", file=sys.stderr, flush=True)
+    print(f"re-encrypted {total} connection(s) with the newest key", flush=True)
+    return EXIT_FAILURE if failed else EXIT_OK
 
 
 def _migrate(engine: Engine) -> int:
@@ -241,13 +315,25 @@ def _migrate(engine: Engine) -> int:
 def _prune(engine: Engine, days: int) -> int:
     from sync_server.db.migrate import tenant_refs
     from sync_server.db.platform_tables import PLATFORM_SCHEMA
+    from sync_server.lifecycle.service import delete_expired_tenants
     from sync_server.sync.feed import prune_change_log
 
     if not inspect(engine).has_table("tenants", schema=PLATFORM_SCHEMA):
         print("nothing to prune: the database is not migrated yet", flush=True)
         return EXIT_OK
+    failed = 0
+    # P14 first: businesses cancelled more than 30 days ago are deleted, not pruned.
+    columns = {c["name"] for c in inspect(engine).get_columns("tenants", schema=PLATFORM_SCHEMA)}
+    if "delete_after" in columns:
+        expired = delete_expired_tenants(engine, datetime.now(UTC))
+        for tenant_id in expired.deleted:
+            print(f"tenant {tenant_id}: deleted (cancelled more than 30 days ago)", flush=True)
+        failed += len(expired.failed)
+    else:
+        print("cancelled businesses not checked: run `migrate` first", file=sys.stderr)
+        failed += 1
     before = datetime.now(UTC) - timedelta(days=days)
-    total, failed = 0, 0
+    total = 0
     for ref in tenant_refs(engine):
         try:
             pruned = prune_change_log(engine, ref, before)

@@ -77,15 +77,23 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
 def _include_optional_routers(app: FastAPI) -> None:
     from sync_server.accounts.router import router as accounts_router
+    from sync_server.audit.router import router as audit_router
     from sync_server.devices.router import router as devices_router
     from sync_server.email.router import router as email_router
+    from sync_server.integrations.quickbooks.router import router as quickbooks_router
+    from sync_server.integrations.shopify.router import router as shopify_router
+    from sync_server.lifecycle.router import router as lifecycle_router
     from sync_server.payments.router import router as payments_router
     from sync_server.payments.webhooks import router as stripe_webhook_router
     from sync_server.stores.router import router as stores_router
 
     app.include_router(accounts_router)
+    app.include_router(audit_router)
     app.include_router(devices_router)
     app.include_router(stores_router)
     app.include_router(payments_router)
     app.include_router(stripe_webhook_router)
     app.include_router(email_router)
+    app.include_router(quickbooks_router)
+    app.include_router(shopify_router)
+    app.include_router(lifecycle_router)

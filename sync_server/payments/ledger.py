@@ -19,8 +19,9 @@ from psycopg import Cursor
 from sqlalchemy import Connection
 
 from jeweltrak_core.sync.ops import Authority, Operation, OpPayload, Outcome, apply_operation
+from sync_server.audit.entries import Actor, write_audit
 from sync_server.db.names import TenantRef
-from sync_server.sync.push import NOTIFY_CHANNEL, write_change_log
+from sync_server.sync.push import NOTIFY_CHANNEL, audit_of, write_change_log
 from sync_server.sync.repository import PgRepository
 
 #: Device ID on entities the service writes for a payment no workstation started (links).
@@ -53,6 +54,9 @@ def apply_server_op(
         return outcome
     repo.flush()
     write_change_log(cur, [(version, seq, c, op.op_id) for seq, c in enumerate(changes)])
+    actor = Actor(op.op_id, op.op_type, device_id, None)
+    write_audit(cur, [(version, entry, actor) for c in changes
+                      if (entry := audit_of(c)) is not None])
     cur.execute("UPDATE sync_state SET version = %s WHERE id = 1", (version,))
     cur.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, f"{tenant.id}:{version}"))
     return outcome

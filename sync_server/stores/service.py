@@ -37,12 +37,12 @@ def _checked(store: Store) -> Store:
     return store
 
 
-def _save(tx: AdminTransaction, store: Store, *, code_changed: bool) -> None:
+def _save(tx: AdminTransaction, store: Store, *, code_changed: bool, user_id: UUID) -> None:
     if code_changed and entity_docs.taken(
         tx.conn, Store, field="code", value=store.code, except_id=store.id
     ):
         raise _code_taken(store.code)
-    write_entities(tx.conn, tx.tenant, [store])
+    write_entities(tx.conn, tx.tenant, [store], user_id=user_id)
 
 
 def list_stores(engine: Engine, caller: UserContext) -> list[Store]:
@@ -59,7 +59,7 @@ def create_store(engine: Engine, caller: UserContext, settings: dict[str, Any]) 
             require_permission(tx.conn, caller, Permission.MANAGE_SETTINGS)
             store = _checked(Store(id=new_id(), **settings))
             entity_docs.lock_kind(tx.conn, tx.tenant, Store)
-            _save(tx, store, code_changed=True)
+            _save(tx, store, code_changed=True, user_id=caller.user_id)
     except psycopg.errors.UniqueViolation:
         raise _code_taken(settings.get("code", "")) from None
     return store
@@ -76,7 +76,8 @@ def update_store(
             before = entity_docs.require(tx.conn, Store, store_id, "store")
             after = _checked(dataclasses.replace(before, **changes))
             if after != before:
-                _save(tx, after, code_changed=after.code != before.code)
+                _save(tx, after, code_changed=after.code != before.code,
+                      user_id=caller.user_id)
     except psycopg.errors.UniqueViolation:
         raise _code_taken(changes.get("code", "")) from None
     return after

@@ -17,6 +17,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, Engine
 
 from jeweltrak_core.sync.wire import encode
+from sync_server.audit.entries import Actor, AuditEntry, audit_entry, write_audit
 from sync_server.db.engine import tenant_transaction
 from sync_server.db.names import TenantRef
 from sync_server.db.tenant_tables import KIND_BY_TABLE, kind_of
@@ -146,20 +147,30 @@ def snapshot_page(
     ).encode()
 
 
-def write_entities(conn: Connection, tenant: TenantRef, entities: list[object]) -> int:
+def write_entities(conn: Connection, tenant: TenantRef, entities: list[object],
+                   *, user_id: UUID | None = None) -> int:
     """Server-side changes (stores, staff, groups from the admin API) into the feed.
 
     Takes the version lock like a push, so these interleave correctly with synced ops.
+    Changes to money, stock or settings go to the audit log too, with ``user_id`` (the
+    signed-in person who made them) when the caller knows it.
     """
     cur = _cursor(conn)
     cur.execute("SELECT version FROM sync_state WHERE id = 1 FOR UPDATE")
     version = int(cur.fetchone()[0]) + 1
+    audit: list[tuple[int, AuditEntry, Actor]] = []
     for seq, entity in enumerate(entities):
         table = kind_of(type(entity)).table
         if hasattr(entity, "version"):
             entity.version = version
         doc = encode(entity)
         entity_id = entity.id  # type: ignore[attr-defined]
+        cur.execute(f"SELECT doc, deleted FROM {table} WHERE id = %s", (entity_id,))
+        prior = cur.fetchone()
+        entry = audit_entry(table, entity_id, None if prior is None or prior[1] else prior[0],
+                            doc)
+        if entry is not None:
+            audit.append((version, entry, Actor(user_id=user_id)))
         cur.execute(
             f"INSERT INTO {table} (id, version, deleted, doc) VALUES (%s, %s, false, %s) "
             "ON CONFLICT (id) DO UPDATE SET version = excluded.version, deleted = false, "
@@ -171,6 +182,7 @@ def write_entities(conn: Connection, tenant: TenantRef, entities: list[object]) 
             "VALUES (%s, %s, %s, %s, false, %s)",
             (version, seq, table, entity_id, Jsonb(doc)),
         )
+    write_audit(cur, audit)
     cur.execute("UPDATE sync_state SET version = %s WHERE id = 1", (version,))
     cur.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, f"{tenant.id}:{version}"))
     return version

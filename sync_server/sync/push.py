@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine
 
 from jeweltrak_core.errors import JewelTrakError
 from jeweltrak_core.sync.ops import Authority, Operation, apply_operation
+from sync_server.audit.entries import Actor, AuditEntry, audit_entry, write_audit
 from sync_server.db.engine import enter_tenant
 from sync_server.db.names import TenantRef
 from sync_server.errors import ServiceError
@@ -116,6 +117,7 @@ class _Batch:
         self.repo = PgRepository(cur)
         self.changes: list[tuple[int, int, Change, UUID]] = []
         self.records: list[tuple[Any, ...]] = []
+        self.audit: list[tuple[int, AuditEntry, Actor]] = []
         self.version = 0
 
     def lock(self) -> None:
@@ -169,8 +171,12 @@ class _Batch:
             changes = self.repo.commit_op(version)
             if changes:
                 self.version = version
+                actor = Actor(op.op_id, op.op_type, op.device_id, op.user_id)
                 for seq, change in enumerate(changes):
                     self.changes.append((version, seq, change, op.op_id))
+                    entry = audit_of(change)
+                    if entry is not None:
+                        self.audit.append((version, entry, actor))
             result = OpResult(
                 op.op_id,
                 op.seq,
@@ -198,6 +204,8 @@ class _Batch:
         self.repo.flush()
         write_change_log(self.cur, self.changes)
         self.changes = []
+        write_audit(self.cur, self.audit)
+        self.audit = []
         if self.records:
             # COPY: the fastest way in for rows that are only ever inserted.
             with self.cur.copy(
@@ -317,6 +325,7 @@ def _apply_with_savepoint(
         savepoint.rollback()
         batch.repo.discard_batch()
         batch.changes = []
+        batch.audit = []
         batch.version = version_before
         result = OpResult(
             op.op_id,
@@ -339,6 +348,14 @@ def _apply_with_savepoint(
 def _write_changes(batch: _Batch) -> None:
     write_change_log(batch.cur, batch.changes)
     batch.changes = []
+    write_audit(batch.cur, batch.audit)
+    batch.audit = []
+
+
+def audit_of(change: Change) -> AuditEntry | None:
+    """The audit-log entry of a written row, if the change concerns money, stock or settings."""
+    return audit_entry(change.table, change.entity_id, change.before, change.doc,
+                       deleted=change.deleted)
 
 
 def write_change_log(cur: Cursor[Any], changes: list[tuple[int, int, Change, UUID]]) -> None:

@@ -162,6 +162,8 @@ class Change:
     doc: Doc
     deleted: bool
     text: str
+    #: The row as it was before the op (None: it did not exist), for the audit log.
+    before: Doc | None = None
 
 
 class PgRepository:
@@ -211,6 +213,8 @@ class PgRepository:
         changes = []
         for key, stored in self._op.items():
             assert stored.doc is not None
+            prior = self._batch.get(key) or self._db.get(key) or self._read(key)
+            before = None if prior.doc is None or prior.deleted else prior.doc
             # The row's version is authoritative: every aggregate written by this op
             # carries it, whether or not the op's rules set it.
             doc = dict(stored.doc)
@@ -220,7 +224,7 @@ class PgRepository:
             stored = Stored(doc, stored.deleted, text)
             self._batch[key] = stored
             self._batch_versions[key] = version
-            changes.append(Change(key[0], key[1], doc, stored.deleted, text))
+            changes.append(Change(key[0], key[1], doc, stored.deleted, text, before))
         self._op = {}
         return changes
 
@@ -294,6 +298,11 @@ class PgRepository:
             found = layer.get(key)
             if found is not None:
                 return found
+        return self._read(key)
+
+    def _read(self, key: tuple[str, UUID]) -> Stored:
+        """The row as the database has it (before this batch's unflushed writes)."""
+        table, entity_id = key
         self.cur.execute(f"SELECT doc, deleted FROM {table} WHERE id = %s", (entity_id,))
         row = self.cur.fetchone()
         stored = Stored(row[0], row[1]) if row else Stored(None)

@@ -18,6 +18,7 @@ from jeweltrak_core.sync.wire import check_text
 from sync_server.db.engine import tenant_transaction
 from sync_server.deps import CurrentDevice, EngineDep, SettingsDep
 from sync_server.errors import ServiceError
+from sync_server.integrations.shopify.inventory import push_inventory_after_push
 from sync_server.payments.links import close_links_after_push
 from sync_server.sync import feed
 from sync_server.sync.notify import ChangeHub
@@ -205,6 +206,9 @@ def push(
     }
     tasks = BackgroundTasks()
     tasks.add_task(close_links_after_push, request.app, engine, device.tenant, invoices)
+    # Pieces linked to a Shopify inventory item get their new level on the shop.
+    tasks.add_task(push_inventory_after_push, request.app, engine, device.tenant,
+                   [r.version for r in outcome.results])
     # The results are built by the service already JSON-shaped; returning them directly
     # skips re-validating hundreds of rows (the schema above still documents them).
     return JSONResponse(  # type: ignore[return-value]

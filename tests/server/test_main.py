@@ -240,3 +240,44 @@ def test_production_refuses_unsafe_settings(extra: dict[str, str], message: str)
     assert result.returncode == 2
     assert "refusing to start" in result.stderr
     assert message in result.stderr
+
+
+def test_rotate_integration_keys_re_encrypts_every_tenant(throwaway_db: str) -> None:
+    """P9 key rotation as an operator runs it: new key first, rotate, old key dropped."""
+    from cryptography.fernet import Fernet
+
+    from sync_server.db.engine import make_engine, tenant_transaction
+    from sync_server.integrations.connections import (
+        IntegrationConnection,
+        load_connection,
+        save_connection,
+    )
+    from sync_server.integrations.vault import TokenVault
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    env = service_env(DATABASE_URL=throwaway_db, JEWELTRAK_SECRET_KEY=STRONG_SECRET,
+                      JEWELTRAK_INTEGRATION_KEYS=old)
+    assert run_command(["migrate"], env).returncode == 0
+    engine = make_engine(throwaway_db, pool_size=1)
+    try:
+        tenant = make_tenant(engine, "Rotating Jewelers")
+        with tenant_transaction(engine, tenant.ref) as conn:
+            save_connection(conn, TokenVault([old]), IntegrationConnection(
+                provider="shopify", account_ref="rotating.myshopify.com",
+                access_token="shpat_rotate_me"))
+        # Nothing is connected to QuickBooks: the job has nothing to do and says so.
+        idle = run_command(["push-quickbooks"], env)
+        assert idle.returncode == 0, idle.stderr
+        assert idle.stdout.strip() == ""
+        env["JEWELTRAK_INTEGRATION_KEYS"] = f"{new},{old}"
+        rotated = run_command(["rotate-integration-keys"], env)
+        assert rotated.returncode == 0, rotated.stderr
+        assert "re-encrypted 1 connection(s)" in rotated.stdout
+        with tenant_transaction(engine, tenant.ref) as conn:
+            loaded = load_connection(conn, TokenVault([new]), "shopify")  # old key gone
+        assert loaded is not None and loaded.access_token == "shpat_rotate_me"
+        env["JEWELTRAK_INTEGRATION_KEYS"] = new
+        refused = run_command(["rotate-integration-keys"], env)  # nothing left to rotate
+        assert refused.returncode == 0 and "re-encrypted 0" in refused.stdout
+    finally:
+        engine.dispose()

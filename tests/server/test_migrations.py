@@ -97,4 +97,4 @@ def test_upgrade_all_is_idempotent(engine: Engine) -> None:
     upgrade_all(engine)
     upgrade_all(engine)
     with tenant_transaction(engine, ref) as conn:
-        assert tenant_revision(conn) == HEAD == "t0003"
+        assert tenant_revision(conn) == HEAD == "t0004"
