@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps-debian setup run test bench lint screenshots clean distclean
+.PHONY: deps-debian setup run test bench lint screenshots package clean distclean
 
 deps-debian:
 	@if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then \
@@ -77,7 +77,26 @@ screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m jeweltrak_desktop.ui.printing.screens $(SHOTS)
 	QT_QPA_PLATFORM=offscreen JT_SCREENSHOTS_DIR=$(SHOTS) $(PY) -m pytest -q -p no:cacheprovider \
 		tests/desktop/ui/sell/test_screenshots.py tests/desktop/ui/payments/test_sell_card.py \
-		tests/desktop/ui/payments/test_readers_and_deposits.py
+		tests/desktop/ui/payments/test_readers_and_deposits.py \
+		tests/desktop/ui/sell/test_sale_settings.py tests/desktop/ui/work_orders/test_email_ticket.py
+
+# The installable counter app (docs/packaging.md): installs the `build` extra (PyInstaller),
+# freezes the app with build.spec into dist/jeweltrak/, then, where dpkg-deb exists (Debian,
+# Ubuntu), builds dist/jeweltrak_<version>_<arch>.deb from it. Windows and macOS installers
+# are made on those systems by installers/windows/build.ps1 and installers/macos/build_macos.sh.
+package: setup
+	@if ! command -v objdump >/dev/null 2>&1 || ! command -v strip >/dev/null 2>&1; then \
+		echo "Installing binutils (PyInstaller reads and strips binaries with it)"; \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends binutils; \
+	fi
+	$(PY) -m pip install -e '.[build]'
+	$(PY) -m PyInstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller build.spec
+	@if command -v dpkg-deb >/dev/null 2>&1; then \
+		$(PY) installers/linux/build_deb.py --bundle dist/jeweltrak --out dist; \
+	else \
+		echo "dpkg-deb not found: dist/jeweltrak/ is built, no .deb."; \
+	fi
 
 TYPED_PACKAGES := jeweltrak_core jeweltrak_desktop sync_server
 

@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     session_hours: int = 12
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    #: Owner signups (each creates a tenant schema and role) one client address may start
+    #: per signup window, failed ones included; IPv6 clients count by their /64.
+    signup_max_per_ip: int = Field(default=5, ge=1)
+    #: Tenants the whole service creates by signup per signup window (every process).
+    signup_max_tenants: int = Field(default=60, ge=1)
+    signup_window_minutes: int = Field(default=60, ge=1)
     #: Clients whose operation format is older than this get 426.
     min_client_schema_version: int = 1
     pool_size: int = 10

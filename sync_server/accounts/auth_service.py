@@ -3,7 +3,8 @@
 Signup is one transaction: the tenant's platform row, schema and role, the owner's login,
 the first session, and in the tenant's schema an "Owner" permission group with every
 permission and the owner's ``User`` (written through the change feed, so desktops get them).
-A duplicate e-mail therefore leaves nothing behind.
+A duplicate e-mail, or the service-wide ceiling of new tenants, therefore leaves nothing
+behind. Signups are rate-limited per client address and service-wide (``rate_limit``).
 
 Sign-in answers the same 401 sentence for an unknown e-mail and a wrong password, and
 checks a dummy hash for unknown e-mails so the two take the same time.
@@ -106,14 +107,19 @@ def _issue_session(
 
 
 def signup(
-    engine: Engine, settings: Settings, *, name: str, business_name: str, email: str,
-    password: str,
+    engine: Engine, settings: Settings, *, attempt: int, name: str, business_name: str,
+    email: str, password: str,
 ) -> IssuedSession:
-    """A new business with its owner signed in (409 if the e-mail is already used)."""
+    """A new business with its owner signed in (409 if the e-mail is already used, 429 if
+    the service-wide ceiling of new businesses is reached).
+
+    ``attempt`` is the slot ``rate_limit.reserve_signup`` gave this request.
+    """
     password_hash = hash_password(password)  # slow on purpose: before the transaction
     account_id, user_id = new_id(), new_id()
     try:
         with engine.begin() as conn:
+            rate_limit.claim_tenant(conn, settings, attempt)
             if platform.email_in_use(conn, email):
                 raise email_taken()
             tenant = create_tenant(conn, business_name)
@@ -132,6 +138,9 @@ def signup(
             )
             owner = User(id=user_id, name=name, email=email, group_ids=[group.id])
             write_entities(conn, tenant, [group, owner])
+    except rate_limit.SignupsPaused:
+        rate_limit.withdraw_signup(engine, attempt)
+        raise
     except IntegrityError as exc:
         if "ux_accounts_email" in str(exc.orig):  # a parallel signup with the same e-mail
             raise email_taken() from None
@@ -156,7 +165,10 @@ def login(
         raise ServiceError(
             401, "account_disabled", "This sign-in has been turned off by the store's owner."
         )
-    if account.tenant_status != "active":
+    # P14: for 30 days after cancelling, the owner can still sign in to export (or
+    # reactivate) — every route but /v1/tenant keeps refusing a cancelled business.
+    cancelled_owner = account.is_owner and account.tenant_status == "cancelled"
+    if account.tenant_status != "active" and not cancelled_owner:
         raise ServiceError(403, "tenant_inactive", "This account is cancelled.")
     with engine.begin() as conn:
         rate_limit.mark_succeeded(conn, attempt)

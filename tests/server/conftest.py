@@ -46,8 +46,14 @@ def engine(pg_url: str) -> Iterator[Engine]:
 
 @pytest.fixture(scope="session")
 def settings(pg_url: str) -> Settings:
-    """Test settings (never the development secret)."""
-    return Settings(environment="test", database_url=pg_url, secret_key=TEST_SECRET)
+    """Test settings (never the development secret).
+
+    The suite signs up hundreds of businesses into one session database, mostly from one
+    client address, so the signup limits are out of the way here;
+    ``test_signup_limits.py`` sets its own.
+    """
+    return Settings(environment="test", database_url=pg_url, secret_key=TEST_SECRET,
+                    signup_max_per_ip=1_000_000, signup_max_tenants=1_000_000)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from sync_server.lifecycle.service import RETENTION_DAYS, delete_expired_tenants
 
-from .accounts_helpers import own_address_client
+from .accounts_helpers import login, own_address_client
 from .conftest import TEST_SECRET
 from .test_lifecycle_helpers import (
     clock_of,
@@ -171,3 +171,22 @@ def test_p14_prune_command_deletes_businesses_cancelled_over_30_days_ago(
     assert not role_exists(engine, expired.ref.role)
     assert set(platform_rows_naming(engine, expired.ref.id).values()) == {0}
     assert schema_exists(engine, recent.ref.schema) and role_exists(engine, recent.ref.role)
+
+
+def test_p14_the_owner_signs_in_again_after_cancelling_to_export(
+    client: TestClient, engine: Engine
+) -> None:
+    """P14: the owner's session may have ended after cancelling; signing in again still
+    works for the 30 days, but only the /v1/tenant routes answer it; staff stay out."""
+    shop = open_business(client, engine, "Signing Back Jewelers")
+    _cancel(client, shop.owner.headers)
+    fresh = login(client, shop.owner.email, shop.owner.password)
+    assert download_export(client, fresh).manifest["status"] == "cancelled"
+    assert client.get("/v1/stores", headers=fresh.headers).status_code == 403
+    staff = client.post("/v1/auth/login", json={"email": shop.staff.email,
+                                                "password": shop.staff.password})
+    assert staff.status_code == 403
+    assert staff.json()["error"]["code"] == "tenant_inactive"
+    reactivated = client.post("/v1/tenant/reactivate", headers=fresh.headers)
+    assert reactivated.status_code == 200, reactivated.text
+    assert client.get("/v1/stores", headers=fresh.headers).status_code == 200
