@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from jeweltrak_core.errors import JewelTrakError
@@ -35,6 +36,8 @@ from jeweltrak_desktop.ui.shell.screen_tour import ScreenTour
 from jeweltrak_desktop.ui.tasks import error_message, run_op, wait_for_idle
 
 log = logging.getLogger(__name__)
+#: The window icon (``resources/icons`` beside the packages, in the installers too).
+APP_ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "jeweltrak-256.png"
 
 #: Lets the last layout pass and paint finish before the window is grabbed.
 SCREENSHOT_SETTLE_MS = 300
@@ -198,6 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication([sys.argv[0] if sys.argv else "jeweltrak"])
     app.setApplicationName("JewelTrak")
     app.setOrganizationName("JewelTrak")
+    # The installers ship the same tree (build.spec); Wayland matches the window to the
+    # menu entry by the desktop file name.
+    app.setDesktopFileName("jeweltrak")
+    if APP_ICON.is_file():
+        app.setWindowIcon(QIcon(str(APP_ICON)))
     app.setStyle("Fusion")  # the same look on every platform and in screenshots
     session = _Session(app, args)
     if args.quit_after is not None:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import select
-
-from jeweltrak_core.contacts.entities import Contact
-from jeweltrak_core.errors import JewelTrakError, NotFound, ValidationError
+from jeweltrak_core.errors import NotFound, ValidationError
 from jeweltrak_core.ids import new_id
-from jeweltrak_core.inventory.entities import Piece, normalize_scan
-from jeweltrak_core.inventory.stock import is_available
+from jeweltrak_core.inventory.entities import Piece
 from jeweltrak_core.money import require_cents
-from jeweltrak_core.payments.entities import Payment
 from jeweltrak_core.permissions import Permission
 from jeweltrak_core.sales.entities import Invoice, InvoiceLine
 from jeweltrak_core.sales.invoice_state import InvoiceStatus
@@ -26,14 +23,24 @@ from jeweltrak_core.sales.operations import (
     SaveInvoice,
     VoidInvoice,
 )
-from jeweltrak_core.sales.tax import InvoiceTotals, LineKind, invoice_totals
+from jeweltrak_core.sales.tax import LineKind
 from jeweltrak_core.store.entities import User
 from jeweltrak_desktop.services.inventory import find_piece
 from jeweltrak_desktop.services.local_store import LocalStore, Transaction
-from jeweltrak_desktop.services.search import resolve_scan
-from jeweltrak_desktop.services.staff import list_staff
-from jeweltrak_desktop.store.repository import SqliteRepository
-from jeweltrak_desktop.store.schema import metadata
+
+if TYPE_CHECKING:  # moved out; still importable from here (see the end of this module)
+    from jeweltrak_desktop.services.returns import add_return as add_return
+    from jeweltrak_desktop.services.sell_screen import SaleLineView as SaleLineView
+    from jeweltrak_desktop.services.sell_screen import Salesperson as Salesperson
+    from jeweltrak_desktop.services.sell_screen import SaleView as SaleView
+    from jeweltrak_desktop.services.sell_screen import ScanOutcome as ScanOutcome
+    from jeweltrak_desktop.services.sell_screen import invoice_by_number as invoice_by_number
+    from jeweltrak_desktop.services.sell_screen import piece_for_scan as piece_for_scan
+    from jeweltrak_desktop.services.sell_screen import sale_view as sale_view
+    from jeweltrak_desktop.services.sell_screen import salespeople as salespeople
+    from jeweltrak_desktop.services.sell_screen import scan_into_sale as scan_into_sale
+    from jeweltrak_desktop.services.sell_screen import scan_preview as scan_preview
+    from jeweltrak_desktop.services.sell_screen import set_quantity as set_quantity
 
 _DRAFT_FIELDS = tuple(f.name for f in fields(InvoiceDraft))
 PRICE_TIERS = ("retail", "price1", "price2", "price3")
@@ -209,70 +216,8 @@ def add_trade_in(
     return edit_invoice(store, invoice_id, change)
 
 
-def add_return(store: LocalStore, invoice_id: UUID, original_line_id: UUID) -> Invoice:
-    """Return a line of an earlier finalized invoice: quantity −1, every amount negative."""
-    store.actor.require(Permission.REFUND)
-
-    def change(tx: Transaction, draft: InvoiceDraft) -> None:
-        original, source = _original_line(tx, original_line_id)
-        already = [ln for ln in draft.lines if ln.returned_line_id == original.id]
-        if already or _returned_elsewhere(tx, original.id, draft.id):
-            raise ValidationError("That line was already returned.")
-        # The return carries the original discount: it refunds exactly what was charged
-        # and its tax is the exact mirror of the sale line's tax.
-        draft.lines.append(
-            InvoiceLine(
-                id=new_id(),
-                kind=LineKind.RETURN,
-                description=f"Return: {original.description}",
-                quantity=-original.quantity,
-                unit_price_cents=original.unit_price_cents,
-                adjustment_cents=original.adjustment_cents,
-                # Tax comes back only if it was charged: not on an exempt sale.
-                taxable=original.taxable and not source.tax_exempt,
-                piece_id=original.piece_id,
-                returned_line_id=original.id,
-            )
-        )
-        if draft.contact_id is None:
-            draft.contact_id = source.contact_id
-
-    return edit_invoice(store, invoice_id, change)
-
-
-def _original_line(tx: Transaction, line_id: UUID) -> tuple[InvoiceLine, Invoice]:
-    lines = metadata.tables["invoice_lines"]
-    invoice_id = tx.conn.execute(
-        select(lines.c.invoice_id).where(lines.c.id == str(line_id))
-    ).scalar_one_or_none()
-    source = tx.repo.get(Invoice, UUID(invoice_id)) if invoice_id else None
-    if source is None:
-        raise NotFound("The line to return was not found.")
-    if source.status is not InvoiceStatus.FINALIZED:
-        raise ValidationError(f"Invoice {source.number} is not finalized; edit it instead.")
-    line = next(ln for ln in source.lines if ln.id == line_id)
-    if line.kind not in (LineKind.PIECE, LineKind.QUANTITY, LineKind.SERVICE, LineKind.MISC):
-        raise ValidationError("Only sold items can be returned.")
-    return line, source
-
-
-def _returned_elsewhere(tx: Transaction, line_id: UUID, this_invoice: UUID) -> bool:
-    lines = metadata.tables["invoice_lines"]
-    invoices = metadata.tables["invoices"]
-    row = tx.conn.execute(
-        select(lines.c.id)
-        .join(invoices, invoices.c.id == lines.c.invoice_id)
-        .where(
-            lines.c.returned_line_id == str(line_id),
-            invoices.c.status != InvoiceStatus.VOIDED.value,
-            invoices.c.id != str(this_invoice),
-        )
-        .limit(1)
-    ).first()
-    return row is not None
-
-
-def _line(draft: InvoiceDraft, line_id: UUID) -> InvoiceLine:
+def line_on(draft: InvoiceDraft, line_id: UUID) -> InvoiceLine:
+    """A line of the draft by its ID (NotFound when it is not on this invoice)."""
     for line in draft.lines:
         if line.id == line_id:
             return line
@@ -287,7 +232,7 @@ def adjust_line(
     require_cents(adjustment_cents, "adjustment", allow_negative=False)
 
     def change(_tx: Transaction, draft: InvoiceDraft) -> None:
-        _line(draft, line_id).adjustment_cents = adjustment_cents
+        line_on(draft, line_id).adjustment_cents = adjustment_cents
 
     return edit_invoice(store, invoice_id, change)
 
@@ -300,7 +245,7 @@ def override_price(
     require_cents(unit_price_cents, "unit price", allow_negative=False)
 
     def change(_tx: Transaction, draft: InvoiceDraft) -> None:
-        _line(draft, line_id).unit_price_cents = unit_price_cents
+        line_on(draft, line_id).unit_price_cents = unit_price_cents
 
     return edit_invoice(store, invoice_id, change)
 
@@ -312,7 +257,7 @@ def set_trade_concession(
     require_cents(concession_cents, "trade concession", allow_negative=False)
 
     def change(_tx: Transaction, draft: InvoiceDraft) -> None:
-        _line(draft, line_id).trade_concession_cents = concession_cents
+        line_on(draft, line_id).trade_concession_cents = concession_cents
 
     return edit_invoice(store, invoice_id, change)
 
@@ -321,7 +266,7 @@ def remove_line(store: LocalStore, invoice_id: UUID, line_id: UUID) -> Invoice:
     """Take a line off an open invoice."""
 
     def change(_tx: Transaction, draft: InvoiceDraft) -> None:
-        line = _line(draft, line_id)
+        line = line_on(draft, line_id)
         if line.memo_line_id is not None:
             raise ValidationError("This line came from a memo; reverse it on the memo instead.")
         draft.lines.remove(line)
@@ -356,14 +301,67 @@ def set_salespeople(
     return edit_invoice(store, invoice_id, change)
 
 
-def set_tax_exempt(
-    store: LocalStore, invoice_id: UUID, *, exempt: bool, reason: str | None = None
+def set_salesperson(store: LocalStore, invoice_id: UUID, salesperson_id: UUID | None) -> Invoice:
+    """Credit the sale to someone else; a split stays, unless they were the one sharing it."""
+
+    def change(_tx: Transaction, draft: InvoiceDraft) -> None:
+        draft.salesperson_id = salesperson_id
+        if draft.second_salesperson_id == salesperson_id:
+            draft.second_salesperson_id, draft.commission_split_pct = None, 0
+
+    return edit_invoice(store, invoice_id, change)
+
+
+def split_commission(
+    store: LocalStore, invoice_id: UUID, *, second_salesperson_id: UUID | None, split_pct: int
 ) -> Invoice:
-    """Mark the sale tax-exempt (out of state, resale ...) with its reason."""
+    """Share the commission: ``split_pct`` percent to the second salesperson (None: no split).
+
+    The core keeps the share between 0 and 100; a split also needs someone other than the
+    salesperson, known at this counter, with a share of at least 1%.
+    """
+    second = second_salesperson_id
+    if second is None and split_pct:
+        raise ValidationError("Choose who shares the commission.", field="second_salesperson")
+
+    def change(tx: Transaction, draft: InvoiceDraft) -> None:
+        if second is not None:
+            if second == draft.salesperson_id:
+                raise ValidationError("The salesperson cannot share the commission with "
+                                      "themselves; choose someone else.")
+            user = tx.repo.get(User, second)
+            if second != store.actor.user_id and (user is None or not user.active):
+                raise NotFound("That salesperson is not on this workstation (or is inactive).")
+            if split_pct < 1:
+                raise ValidationError("Give the second salesperson a share of at least 1%.",
+                                      field="split_pct")
+        draft.second_salesperson_id = second
+        draft.commission_split_pct = split_pct if second is not None else 0
+
+    return edit_invoice(store, invoice_id, change)
+
+
+def exempt_reason_text(reason: str | None, certificate: str | None = None) -> str:
+    """The reason kept (and printed) for a tax-exempt sale: “Resale, certificate 85-80123”."""
+    text = (reason or "").strip()
+    number = (certificate or "").strip()
+    return f"{text}, certificate {number}" if text and number else text
+
+
+def set_tax_exempt(
+    store: LocalStore,
+    invoice_id: UUID,
+    *,
+    exempt: bool,
+    reason: str | None = None,
+    certificate: str | None = None,
+) -> Invoice:
+    """Mark the sale tax-exempt (out of state, resale ...) with its reason, and the buyer's
+    exemption certificate # when there is one; the core refuses an exemption without a reason."""
 
     def change(_tx: Transaction, draft: InvoiceDraft) -> None:
         draft.tax_exempt = exempt
-        draft.exempt_reason = reason if exempt else None
+        draft.exempt_reason = exempt_reason_text(reason, certificate) if exempt else None
 
     return edit_invoice(store, invoice_id, change)
 
@@ -405,172 +403,21 @@ def delete_invoice(store: LocalStore, invoice_id: UUID) -> None:
     store.execute(DeleteInvoice(invoice_id=invoice_id))
 
 
-def piece_for_scan(store: LocalStore, raw: str) -> Piece:
-    """What a scan refers to (for the Sell screen's scan field)."""
-    normalize_scan(raw)
-    with store.reader() as repo:
-        return find_piece(repo, raw)
+#: Names that moved to modules built on this one (``sell_screen``: what the Sell screen
+#: reads; ``returns``: returns and exchanges). They still resolve here for older callers,
+#: imported on first use so that no two modules import each other while loading.
+_MOVED = {
+    **dict.fromkeys(("SaleLineView", "SaleView", "Salesperson", "ScanOutcome",
+                     "invoice_by_number", "piece_for_scan", "sale_view", "salespeople",
+                     "scan_into_sale", "scan_preview", "set_quantity"), "sell_screen"),
+    "add_return": "returns",
+}
 
+if not TYPE_CHECKING:
 
-# --- The Sell screen: one read of everything it shows, and the scan field ---------------
-
-
-@dataclass(frozen=True)
-class SaleLineView:
-    """One line as the Sell screen shows it (cost only matters with the view-cost right)."""
-
-    line: InvoiceLine
-    stock_id: str
-    cost_cents: int
-
-
-@dataclass(frozen=True)
-class SaleView:
-    """The invoice on the Sell screen with its payments, customer, salesperson and totals."""
-
-    invoice: Invoice
-    lines: list[SaleLineView]
-    payments: list[Payment]
-    totals: InvoiceTotals
-    customer: Contact | None
-    salesperson: str
-
-
-def sale_view(store: LocalStore, invoice_id: UUID) -> SaleView:
-    """Everything the Sell screen shows about one invoice, read in one snapshot."""
-    with store.reader() as repo:
-        invoice = repo.get(Invoice, invoice_id)
-        if invoice is None:
-            raise NotFound("That invoice was not found.")
-        return _view_of(store, repo, invoice)
-
-
-def _view_of(store: LocalStore, repo: SqliteRepository, invoice: Invoice) -> SaleView:
-    """The screen's view of an invoice already read (pieces in one query: scans are hot)."""
-    ids = [str(line.piece_id) for line in invoice.lines if line.piece_id]
-    pieces = {
-        row["id"]: row
-        for row in repo.rows(
-            f"SELECT id, stock_id, cost_cents FROM pieces WHERE id IN ({','.join('?' * len(ids))})",
-            tuple(ids),
-        )
-    } if ids else {}
-    views = []
-    for line in invoice.lines:
-        piece = pieces.get(str(line.piece_id)) if line.piece_id else None
-        cost = line.cost_cents or (piece["cost_cents"] * abs(line.quantity) if piece else 0)
-        views.append(SaleLineView(line, piece["stock_id"] if piece else "", cost))
-    customer = repo.get(Contact, invoice.contact_id) if invoice.contact_id else None
-    user = repo.get(User, invoice.salesperson_id) if invoice.salesperson_id else None
-    payments = repo.payments_for(invoice_id=invoice.id)
-    totals = invoice_totals(
-        [line.priced() for line in invoice.lines], invoice.tax_rule, exempt=invoice.tax_exempt
-    )
-    mine = invoice.salesperson_id == store.actor.user_id
-    name = user.name if user else (store.actor.name if mine else "")
-    return SaleView(invoice, views, payments, totals, customer, name)
-
-
-def scan_preview(store: LocalStore, raw: str) -> SaleLineView | None:
-    """The line a scan is about to add, read without waiting for the write (None when the
-    scan is not a plain one-of-a-kind piece in stock: the saved sale alone will tell)."""
-    if "*" in raw:
-        return None
-    try:
-        found = resolve_scan(store, raw)
-    except JewelTrakError:
-        return None  # the scan itself reports what is wrong
-    piece = found.piece
-    if piece is None or piece.is_quantity_item or not is_available(piece.status):
-        return None
-    line = InvoiceLine(id=new_id(), kind=LineKind.PIECE, description=piece_description(piece),
-                       unit_price_cents=piece.retail_cents, piece_id=piece.id)
-    return SaleLineView(line, piece.stock_id, piece.cost_cents)
-
-
-@dataclass(frozen=True)
-class ScanOutcome:
-    """What a scan did: the sale with the piece added, or a work order to hand back."""
-
-    sale: SaleView | None = None
-    work_order_id: UUID | None = None
-
-
-def _parse_quantity_scan(raw: str) -> tuple[int, str]:
-    """``3*CODE`` sells three of a quantity item; anything else is one."""
-    count, star, code = raw.partition("*")
-    if star and count.strip().isdigit() and code.strip():
-        return int(count.strip()), code
-    return 1, raw
-
-
-def scan_into_sale(
-    store: LocalStore,
-    invoice_id: UUID | None,
-    raw: str,
-    *,
-    contact_id: UUID | None = None,
-    salesperson_id: UUID | None = None,
-) -> ScanOutcome:
-    """A scan at the Sell screen: a claim stub opens its work order, a tag goes on the sale.
-
-    With no invoice yet, the first scanned piece starts one (for ``contact_id`` and
-    ``salesperson_id``), so no empty invoice is ever made by a scan.
-    """
-    quantity, code = _parse_quantity_scan(raw)
-    found = resolve_scan(store, code)
-    if found.work_order is not None:
-        return ScanOutcome(work_order_id=found.work_order.id)
-    if invoice_id is None:
-        invoice_id = new_invoice(store, contact_id=contact_id, salesperson_id=salesperson_id).id
-    if quantity > 1:
-        invoice = add_quantity(store, invoice_id, code, quantity)
-    else:
-        invoice = add_piece(store, invoice_id, code)
-    with store.reader() as repo:
-        return ScanOutcome(sale=_view_of(store, repo, invoice))
-
-
-def set_quantity(store: LocalStore, invoice_id: UUID, line_id: UUID, quantity: int) -> Invoice:
-    """Change how many of a quantity, service or misc line are sold."""
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-        raise ValidationError("Quantity must be a whole number of 1 or more.", field="quantity")
-
-    def change(_tx: Transaction, draft: InvoiceDraft) -> None:
-        line = _line(draft, line_id)
-        if line.kind not in (LineKind.QUANTITY, LineKind.SERVICE, LineKind.MISC):
-            raise ValidationError("Only quantity items, services and misc lines have a quantity.")
-        line.quantity = quantity
-
-    return edit_invoice(store, invoice_id, change)
-
-
-def invoice_by_number(store: LocalStore, number: str) -> Invoice:
-    """An invoice by its printed number (for returns and exchanges)."""
-    wanted = number.strip()
-    if not wanted:
-        raise ValidationError("Type the invoice number from the receipt.")
-    with store.reader() as repo:
-        found = repo.query(
-            Invoice, "SELECT * FROM invoices WHERE number = ? LIMIT 1", (wanted,)
-        )
-    if not found:
-        raise NotFound(f"No invoice has number {wanted}.")
-    return found[0]
-
-
-@dataclass(frozen=True)
-class Salesperson:
-    """Someone who can be credited with a sale."""
-
-    user_id: UUID | None
-    name: str
-
-
-def salespeople(store: LocalStore) -> list[Salesperson]:
-    """Active staff, by name; just the signed-in clerk when the store has no staff list."""
-    people = [Salesperson(m.id, m.name) for m in list_staff(store)]
-    actor = store.actor
-    if not any(p.user_id == actor.user_id for p in people):
-        people.insert(0, Salesperson(actor.user_id, actor.name))
-    return people
+    def __getattr__(name: str) -> Any:
+        """``sales.SaleView``, ``sales.add_return`` and the other names that moved."""
+        module = _MOVED.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(f"jeweltrak_desktop.services.{module}"), name)

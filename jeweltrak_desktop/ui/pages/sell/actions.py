@@ -6,23 +6,22 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
 from jeweltrak_core.contacts.entities import Contact
 from jeweltrak_core.money import format_money
-from jeweltrak_core.payments.entities import Deposit, Payment
-from jeweltrak_core.payments.rules import Tender
 from jeweltrak_core.permissions import Permission
 from jeweltrak_core.sales.entities import Invoice
 from jeweltrak_core.sales.invoice_state import InvoiceStatus
 from jeweltrak_core.sales.tax import LineKind
-from jeweltrak_desktop.services import payments, sales
+from jeweltrak_desktop.services import returns, sales, sell_screen
 from jeweltrak_desktop.services.local_store import LocalStore
-from jeweltrak_desktop.services.sales import SaleView
-from jeweltrak_desktop.ui.pages.sell import tender_dialogs
+from jeweltrak_desktop.services.sell_screen import SaleLineView, SaleView
 from jeweltrak_desktop.ui.pages.sell.customer_dialog import CustomerDialog
 from jeweltrak_desktop.ui.pages.sell.form_dialog import FormDialog
+from jeweltrak_desktop.ui.pages.sell.keys import GATED
 from jeweltrak_desktop.ui.pages.sell.line_dialogs import (
     DISCOUNT_NEEDS,
     Adjustment,
@@ -36,8 +35,9 @@ from jeweltrak_desktop.ui.pages.sell.line_dialogs import (
 )
 from jeweltrak_desktop.ui.pages.sell.receipt import ReceiptActions
 from jeweltrak_desktop.ui.pages.sell.return_dialog import ReturnDialog
+from jeweltrak_desktop.ui.pages.sell.sale_settings import SALE_ACTIONS, SaleSettings
 from jeweltrak_desktop.ui.pages.sell.side_panel import RETURN_NEEDS
-from jeweltrak_desktop.ui.pages.sell.tender_dialogs import TenderRequest
+from jeweltrak_desktop.ui.pages.sell.tender_actions import TENDER_ACTIONS, TenderActions
 from jeweltrak_desktop.ui.payments.sell_cards import SellCards
 from jeweltrak_desktop.ui.tasks import run_op
 
@@ -76,9 +76,12 @@ class SellActions:
         self.dialog: QDialog | None = None
         self.receipt = ReceiptActions(page)
         self.cards = SellCards(page)
+        self.settings = SaleSettings(self)
+        self.tenders = TenderActions(self)
 
     @property
-    def _store(self) -> LocalStore:
+    def store(self) -> LocalStore:
+        """The store the page works on."""
         return self.page.context.store
 
     def _can(self, permission: Permission) -> bool:
@@ -87,17 +90,28 @@ class SellActions:
     def run(self, action: str) -> None:
         """Do ``action`` (a key or a button); refuse with a sentence when it makes no sense."""
         button = self.page.side.by_action.get(action)
-        if action == "void" and not self._can(Permission.VOID_INVOICE):
+        if action in GATED and not self._can(GATED[action]):
             return  # hidden for this clerk; the key does nothing either
         if button is not None and not button.isEnabled():
-            self.page.say(self.cards.why_not() if action in CARD_ACTIONS and self.cards.why_not()
-                          else _NOT_NOW.get(action, "That is not available now."), error=True)
+            self.page.say(self._why_not(action), error=True)
             return
-        # Card and e-mail actions go through the store server (``SellCards``).
-        getattr(self.cards if action in CARD_ACTIONS else self, f"do_{action}")()
+        # Card and e-mail actions go through the store server (``SellCards``); tenders
+        # (``TenderActions``) and the whole sale's settings and reopening (``SaleSettings``)
+        # have their own modules.
+        handler = (self.cards if action in CARD_ACTIONS
+                   else self.settings if action in SALE_ACTIONS
+                   else self.tenders if action in TENDER_ACTIONS else self)
+        getattr(handler, f"do_{action}")()
+
+    def _why_not(self, action: str) -> str:
+        if action in CARD_ACTIONS and self.cards.why_not():
+            return self.cards.why_not()
+        if action in SALE_ACTIONS and self.settings.why_not(action):
+            return self.settings.why_not(action)
+        return _NOT_NOW.get(action, "That is not available now.")
 
     def open_dialog(self, dialog: QDialog) -> None:
-        """Show a form over the page (for the card and e-mail actions)."""
+        """Show a form over the page (for the tender, card and e-mail actions)."""
         self._open(dialog)
 
     def _open(self, dialog: QDialog) -> None:
@@ -113,8 +127,11 @@ class SellActions:
         # After the window system has taken the closed form's activation away.
         QTimer.singleShot(0, self.page, self.page.take_keyboard_back)
 
-    def change_sale(self, change: Change, done: str) -> None:
-        """Run ``change`` on the sale (starting the invoice if needed), then show the sale."""
+    def change_sale(self, change: Change, done: str, *, form: FormDialog | None = None) -> None:
+        """Run ``change`` on the sale (starting the invoice if needed), then show the sale.
+
+        With ``form``, the form closes once the change is saved; a refusal is shown in it.
+        """
         current = self.page.current
 
         def work(store: LocalStore) -> SaleView:
@@ -123,13 +140,30 @@ class SellActions:
                     store, contact_id=current.contact_id, salesperson_id=current.salesperson_id
                 ).id
             change(store, current.invoice_id)
-            return sales.sale_view(store, current.invoice_id)
+            return sell_screen.sale_view(store, current.invoice_id)
 
-        store = self._store
-        run_op(lambda: work(store), parent=self.page).success(
-            lambda sale: self._changed(sale, done)).failure(self.page.show_error)
+        def open_form() -> FormDialog | None:  # the clerk may have closed it meanwhile
+            return form if form is not None and shiboken6.isValid(form) \
+                and form.isVisible() else None
 
-    def _changed(self, sale: SaleView, done: str) -> None:
+        def saved(sale: SaleView) -> None:
+            shown = open_form()
+            if shown is not None:
+                shown.accept()
+            self.changed(sale, done)
+
+        def refused(exc: BaseException) -> None:
+            shown = open_form()
+            if shown is not None:
+                shown.refused(exc)
+            else:
+                self.page.show_error(exc)
+
+        store = self.store
+        run_op(lambda: work(store), parent=self.page).success(saved).failure(refused)
+
+    def changed(self, sale: SaleView, done: str) -> None:
+        """Show the changed sale with a sentence, tell the other pages, refocus the scan."""
         self.page.show_sale(sale)
         if done:
             self.page.say(done)
@@ -164,12 +198,12 @@ class SellActions:
         if self.page.current.invoice_id is None or not self.page.is_open:
             return
         self.change_sale(
-            lambda store, inv: sales.set_salespeople(store, inv, salesperson_id=user_id),
+            lambda store, inv: sales.set_salesperson(store, inv, user_id),
             f"Salesperson: {self.page.salesperson.itemText(index)}.")
 
     # --- lines -------------------------------------------------------------------------------
 
-    def _selected_or_say(self) -> sales.SaleLineView | None:
+    def _selected_or_say(self) -> SaleLineView | None:
         line = self.page.selected_line()
         if line is None:
             self.page.say("Choose a line with ↑/↓ first.", error=True)
@@ -213,7 +247,8 @@ class SellActions:
         line_id = view.line.id
         dialog = quantity_dialog(view.line, self.page)
         dialog.submitted.connect(lambda qty: self.change_sale(
-            lambda store, inv: sales.set_quantity(store, inv, line_id, qty), f"Quantity {qty}."))
+            lambda store, inv: sell_screen.set_quantity(store, inv, line_id, qty),
+            f"Quantity {qty}."))
         self._open(dialog)
 
     def do_remove(self) -> None:
@@ -266,75 +301,11 @@ class SellActions:
 
         def add(store: LocalStore, inv: UUID) -> None:
             for line_id in line_ids:
-                sales.add_return(store, inv, line_id)
+                returns.add_return(store, inv, line_id)
 
         count = len(line_ids)
         self.change_sale(add, f"{count} line{'s' if count > 1 else ''} of invoice "
                               f"{source.number} returned; scan new pieces for an exchange.")
-
-    # --- tenders ----------------------------------------------------------------------------
-
-    def _balance(self) -> int:
-        return self.page.sale.invoice.balance_cents if self.page.sale else 0
-
-    def do_cash(self) -> None:
-        """F10: cash received, change due (or cash given back on an exchange)."""
-        dialog = tender_dialogs.cash_dialog(self._balance(), self.page)
-        dialog.submitted.connect(self._take)
-        self._open(dialog)
-
-    def do_tender(self) -> None:
-        """F11: check, store credit, gift card or a deposit the customer left."""
-        sale = self.page.sale
-        contact = sale.customer if sale else None
-        contact_id = contact.id if contact else None
-        credit = contact.store_credit_cents if contact else 0
-        store = self._store
-
-        def deposits() -> list[Deposit]:
-            return payments.deposits_for(store, contact_id) if contact_id else []
-
-        def show(found: list[Deposit]) -> None:
-            dialog = tender_dialogs.other_tender_dialog(self._balance(), found, credit, self.page)
-            dialog.submitted.connect(self._take)
-            self._open(dialog)
-
-        run_op(deposits, parent=self.page).success(show).failure(self.page.show_error)
-
-    def _take(self, wanted: TenderRequest) -> None:
-        invoice_id = self.page.current.invoice_id
-        if invoice_id is None:
-            return
-        store = self._store
-
-        def work() -> tuple[Payment, SaleView]:
-            if wanted.pay_out:
-                paid = payments.pay_out(store, invoice_id, wanted.amount_cents,
-                                        tender=wanted.tender, check_number=wanted.check_number,
-                                        reference=wanted.reference)
-            elif wanted.tender is Tender.CASH:
-                paid = payments.take_cash(store, invoice_id, wanted.amount_cents)
-            else:
-                paid = payments.take_payment(
-                    store, invoice_id, tender=wanted.tender, amount_cents=wanted.amount_cents,
-                    check_number=wanted.check_number, reference=wanted.reference,
-                    deposit_id=wanted.deposit_id)
-            return paid, sales.sale_view(store, invoice_id)
-
-        run_op(work, parent=self.page).success(self._taken).failure(self.page.show_error)
-
-    def _taken(self, result: tuple[Payment, SaleView]) -> None:
-        payment, sale = result
-        self.page.change_cents = payment.change_given_cents
-        amount = format_money(abs(payment.amount_cents))
-        text = (f"Gave back {amount}." if payment.amount_cents < 0 else f"Took {amount}.")
-        if payment.change_given_cents:
-            text += f" Change due {format_money(payment.change_given_cents)}."
-        if payment.credited_cents:
-            text += f" {format_money(payment.credited_cents)} kept as store credit."
-        if sale.invoice.balance_cents == 0 and sale.invoice.status is InvoiceStatus.OPEN:
-            text += " Paid in full: F12 finalizes."
-        self._changed(sale, text)
 
     # --- finalize, void, new sale, receipt ---------------------------------------------------
 
@@ -383,8 +354,8 @@ class SellActions:
         """Alt+N: clear the screen; an untouched empty invoice is deleted, not left open."""
         sale = self.page.sale
         if (sale is not None and sale.invoice.status is InvoiceStatus.OPEN
-                and not sale.lines and not sale.payments):
-            store, invoice_id = self._store, sale.invoice.id
+                and not sale.lines and not sale.payments and not sale.invoice.reopen_count):
+            store, invoice_id = self.store, sale.invoice.id
             run_op(lambda: sales.delete_invoice(store, invoice_id), parent=self.page).failure(
                 self.page.show_error)
         elif sale is not None and sale.invoice.status is InvoiceStatus.OPEN:

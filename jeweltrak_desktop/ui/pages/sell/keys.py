@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jeweltrak_core.permissions import Permission
+
 
 @dataclass(frozen=True)
 class SellKey:
@@ -28,15 +30,24 @@ SELL_KEYS: tuple[SellKey, ...] = (
     SellKey("charge", "Alt+M", "Service/misc"),
     SellKey("trade_in", "Alt+T", "Trade-in"),
     SellKey("return", "Alt+R", "Return"),
+    SellKey("tax_exempt", "Alt+E", "Tax exempt"),
+    SellKey("split", "Alt+K", "Split sale"),
     SellKey("cash", "F10", "Cash"),
     SellKey("tender", "F11", "Other tender"),
     SellKey("finalize", "F12", "Finalize"),
     SellKey("print", "Alt+P", "Receipt"),
     SellKey("new_sale", "Alt+N", "New sale"),
+    SellKey("reopen", "Alt+O", "Reopen"),
     SellKey("void", "Alt+X", "Void"),
 )
 
 KEY_OF = {k.action: k.key for k in SELL_KEYS}
+
+#: Actions hidden, button, key and legend entry alike, from clerks without the permission.
+GATED: dict[str, Permission] = {
+    "reopen": Permission.REOPEN_INVOICE,
+    "void": Permission.VOID_INVOICE,
+}
 
 
 def legend(hidden: frozenset[str] = frozenset()) -> str:

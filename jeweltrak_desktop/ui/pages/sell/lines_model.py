@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from jeweltrak_core.money import format_money
 from jeweltrak_core.sales.operations import line_total
 from jeweltrak_core.sales.tax import LineKind
-from jeweltrak_desktop.services.sales import SaleLineView
+from jeweltrak_desktop.services.sell_screen import SaleLineView
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -32,7 +32,9 @@ class SaleLinesModel(QAbstractTableModel):
 
     A scanned piece is shown at once as a *pending* row (greyed) while the invoice is
     saved; the saved lines then take its place. Rows are updated in place, never reset, so
-    the selection and scroll position survive every scan.
+    the selection and scroll position survive every scan. A line's cell texts are worked
+    out once and kept while the line is unchanged, so a scan into a long sale formats only
+    its new line (``cells_formatted`` counts the lines formatted).
     """
 
     def __init__(self) -> None:
@@ -41,6 +43,8 @@ class SaleLinesModel(QAbstractTableModel):
         self._pending: list[tuple[int, SaleLineView]] = []
         self._rows: list[SaleLineView] = []
         self._cells: list[tuple[str, ...]] = []
+        self._known: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self.cells_formatted = 0
 
     def set_lines(self, lines: list[SaleLineView]) -> None:
         """Show the saved lines (pending rows for pieces not among them stay below)."""
@@ -63,22 +67,37 @@ class SaleLinesModel(QAbstractTableModel):
         if refresh:
             self._show()
 
-    def column_texts(self, column: int) -> list[str]:
-        """What a column shows, row by row (for sizing it)."""
-        return [cells[column] for cells in self._cells]
+    def row_texts(self, row: int) -> tuple[str, ...]:
+        """What a row shows, column by column (for sizing the columns)."""
+        return self._cells[row]
 
     def is_pending(self, row: int) -> bool:
         """Whether a row is still being saved."""
         return row >= len(self._saved)
 
+    def _texts(self, rows: list[SaleLineView]) -> list[tuple[str, ...]]:
+        """Each row's cell texts: kept ones for unchanged lines, formatted for the others."""
+        known, self._known = self._known, {}
+        texts = []
+        for view in rows:
+            key = _line_key(view)
+            cells = known.get(key)
+            if cells is None:
+                cells = tuple(cell_text(view, c) for c in range(len(COLUMNS)))
+                self.cells_formatted += 1
+            self._known[key] = cells
+            texts.append(cells)
+        return texts
+
     def _show(self) -> None:
         rows = self._saved + [v for _t, v in self._pending]
-        cells = [tuple(cell_text(view, c) for c in range(len(COLUMNS))) for view in rows]
+        cells = self._texts(rows)
         same = 0
         limit = min(len(rows), len(self._rows))
         while same < limit and rows[same].line.id == self._rows[same].line.id:
             same += 1
-        changed = [r for r in range(same) if cells[r] != self._cells[r]]
+        changed = [r for r in range(same)
+                   if cells[r] is not self._cells[r] and cells[r] != self._cells[r]]
         if len(self._rows) > same:
             self.beginRemoveRows(QModelIndex(), same, len(self._rows) - 1)
             del self._rows[same:], self._cells[same:]
@@ -118,26 +137,42 @@ class SaleLinesModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Cell text and alignment."""
-        view = self.line_at(index.row()) if index.isValid() else None
-        if view is None:
+        """Cell text and alignment (asked for every visible cell and role on each paint, so
+        the common answers come first and from tables built once)."""
+        row = index.row()
+        if not 0 <= row < len(self._rows):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _alignment(index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return view.line.description
-        if role == Qt.ItemDataRole.ForegroundRole and self.is_pending(index.row()):
-            return QColor("#7b8794")
-        if role == Qt.ItemDataRole.UserRole:
-            return view.line.id
+        if role == _DISPLAY:
+            return self._cells[row][index.column()]
+        if role == _ALIGN:
+            return _ALIGNMENTS[index.column()]
+        if role == _FOREGROUND:
+            return _PENDING_COLOR if row >= len(self._saved) else None
+        if role == _TOOLTIP and index.column() == 0:
+            return self._rows[row].line.description
+        if role == _USER:
+            return self._rows[row].line.id
         return None
+
+
+def _line_key(view: SaleLineView) -> tuple[object, ...]:
+    """Everything a line's cells are made of: equal keys show equal texts."""
+    line = view.line
+    return (line.id, line.kind, line.description, line.quantity, line.unit_price_cents,
+            line.adjustment_cents, view.stock_id, view.cost_cents)
 
 
 def _alignment(column: int) -> Qt.AlignmentFlag:
     horizontal = Qt.AlignmentFlag.AlignRight if column >= 2 else Qt.AlignmentFlag.AlignLeft
     return horizontal | Qt.AlignmentFlag.AlignVCenter
+
+
+_ALIGNMENTS = tuple(_alignment(column) for column in range(len(COLUMNS)))
+_DISPLAY, _ALIGN, _FOREGROUND, _TOOLTIP, _USER = (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole)
+#: Lines shown before their save completes are greyed.
+_PENDING_COLOR = QColor("#7b8794")
 
 
 def cell_text(view: SaleLineView, column: int) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
 
 from jeweltrak_core.permissions import Permission
 from jeweltrak_core.sales.invoice_state import InvoiceStatus
-from jeweltrak_desktop.services import sales
+from jeweltrak_desktop.services import sell_screen
 from jeweltrak_desktop.services.local_store import Actor
-from jeweltrak_desktop.services.sales import SaleLineView, SaleView, ScanOutcome
+from jeweltrak_desktop.services.sell_screen import SaleLineView, SaleView, ScanOutcome
 from jeweltrak_desktop.ui.context import CounterContext
 from jeweltrak_desktop.ui.pages.sell.actions import SellActions
-from jeweltrak_desktop.ui.pages.sell.keys import SELL_KEYS, legend
+from jeweltrak_desktop.ui.pages.sell.column_fit import ColumnFitter
+from jeweltrak_desktop.ui.pages.sell.form_dialog import index_of
+from jeweltrak_desktop.ui.pages.sell.keys import GATED, SELL_KEYS, legend
 from jeweltrak_desktop.ui.pages.sell.lines_model import (
     COLUMNS,
     COST_COLUMNS,
@@ -36,6 +38,18 @@ from jeweltrak_desktop.ui.pages.sell.lines_model import (
 from jeweltrak_desktop.ui.pages.sell.side_panel import SidePanel
 from jeweltrak_desktop.ui.pages.sell.style import SELL_STYLE
 from jeweltrak_desktop.ui.tasks import error_message, run_op
+
+_scan_lookup_pool: QThreadPool | None = None
+
+
+def scan_lookups() -> QThreadPool:
+    """One thread for the scan field's look-ups, so their answers come back in scan order."""
+    global _scan_lookup_pool
+    if _scan_lookup_pool is None:
+        _scan_lookup_pool = QThreadPool()
+        _scan_lookup_pool.setObjectName("jeweltrak-scan-lookups")
+        _scan_lookup_pool.setMaxThreadCount(1)
+    return _scan_lookup_pool
 
 
 class CurrentSale:
@@ -68,6 +82,7 @@ class SellPage(QWidget):
         self.invoice_label = QLabel("New sale")
         self.customer_label = QLabel("No customer (Alt+C)")
         self.salesperson = QComboBox()
+        self.split_label = QLabel("")
         self.side = SidePanel()
         self.legend = QLabel(legend())
         self.sell_actions = SellActions(self)
@@ -102,6 +117,9 @@ class SellPage(QWidget):
         self.salesperson.setMinimumWidth(160)
         self.salesperson.activated.connect(self.sell_actions.salesperson_chosen)
         header.addWidget(self.salesperson)
+        self.split_label.setObjectName("sell-split")
+        self.split_label.setVisible(False)
+        header.addWidget(self.split_label)
         layout.addLayout(header)
         self.scan_field.setObjectName("sell-scan")
         self.scan_field.setPlaceholderText(
@@ -139,28 +157,11 @@ class SellPage(QWidget):
         header.setMinimumSectionSize(40)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self._fit_columns()
+        # Number columns as wide as their widest text, measured one new line at a time.
+        self.column_fitter = ColumnFitter(view, self.lines_model, COLUMNS,
+                                          discount_column=DISCOUNT_COLUMN)
         view.clicked.connect(lambda _i: self.refocus())
         return view
-
-    def _fit_columns(self) -> None:
-        """Number columns as wide as their widest text; the description takes the rest.
-
-        Measured from the model's cached texts (ResizeToContents would ask the model for
-        every cell on each scan, which costs more than the scan once a sale is long).
-        """
-        view = self.lines_view
-        metrics = view.fontMetrics()
-        bold = QFont(view.font())
-        bold.setBold(True)
-        header_metrics = QFontMetrics(bold)
-        for column in range(1, self.lines_model.columnCount()):
-            texts = self.lines_model.column_texts(column)
-            if column == DISCOUNT_COLUMN:  # shown only while a line has a discount
-                view.setColumnHidden(column, not any(texts))
-            widest = max([header_metrics.horizontalAdvance(COLUMNS[column]) + 4]
-                         + [metrics.horizontalAdvance(text) for text in texts])
-            view.setColumnWidth(column, widest + 20)
 
     def _button_action(self, action: str) -> Callable[[], None]:
         return lambda: self.sell_actions.run(action)
@@ -195,12 +196,14 @@ class SellPage(QWidget):
         self.refocus()
 
     def apply_permissions(self, actor: Actor) -> None:
-        """Cost and margin only with view-cost; discounts, prices, returns and void as allowed."""
+        """Cost and margin only with view-cost; discounts, prices, returns, void and reopen
+        as allowed (void and reopen are hidden, with their keys, from clerks without them)."""
         perms = actor.permissions
         for column in COST_COLUMNS:
             self.lines_view.setColumnHidden(column, Permission.VIEW_COST not in perms)
-        hidden = frozenset() if Permission.VOID_INVOICE in perms else frozenset({"void"})
-        self._shortcuts["void"].setEnabled(Permission.VOID_INVOICE in perms)
+        hidden = frozenset(action for action, needs in GATED.items() if needs not in perms)
+        for action in GATED:
+            self._shortcuts[action].setEnabled(action not in hidden)
         self.side.apply_permissions(perms)
         self.legend.setText(legend(hidden))
         self._load_salespeople()
@@ -228,27 +231,36 @@ class SellPage(QWidget):
         token = self._scan_count
 
         def scan() -> ScanOutcome:
-            outcome = sales.scan_into_sale(
+            outcome = sell_screen.scan_into_sale(
                 store, current.invoice_id, raw,
                 contact_id=current.contact_id, salesperson_id=current.salesperson_id)
             if outcome.sale is not None:
                 current.invoice_id = outcome.sale.invoice.id
             return outcome
 
-        # The lookup runs beside the (serialized) write, so the line shows without waiting
-        # for the whole invoice to be saved; the saved lines replace it a moment later.
-        run_op(lambda: sales.scan_preview(store, raw), parent=self,
-               pool=QThreadPool.globalInstance()).success(
-            lambda view: self._preview(token, current, view)).failure(lambda _exc: None)
-        run_op(scan, parent=self).success(lambda outcome: self._scanned(token, outcome)).failure(
-            lambda exc: self._scan_failed(token, exc))
+        def save() -> None:
+            run_op(scan, parent=self).success(
+                lambda outcome: self._scanned(token, outcome)).failure(
+                lambda exc: self._scan_failed(token, exc))
+
+        def looked_up(view: SaleLineView | None) -> None:
+            self._preview(token, current, view)
+            QTimer.singleShot(0, self, save)  # once this turn of the event loop is over
+
+        # A quick look-up shows the line at once (greyed, drawn at once); the invoice is
+        # saved right after and its saved lines replace the grey one. The save waits for the
+        # line to be drawn: saving a long sale keeps Python busy, and the look-up and the
+        # drawing (which asks the model for every visible cell) would wait behind it. The
+        # look-ups run on one thread, so the saves are queued in scan order.
+        run_op(lambda: sell_screen.scan_preview(store, raw), parent=self,
+               pool=scan_lookups()).success(looked_up).failure(lambda _exc: looked_up(None))
 
     def _preview(self, token: int, current: CurrentSale, view: SaleLineView | None) -> None:
         if view is None or token in self._settled_scans or current is not self.current:
             return
         self.lines_model.add_pending(token, view)
-        self._fit_columns()
         self.select_line(view.line.id)
+        self.lines_view.viewport().repaint()  # now, before the save competes for Python
 
     def _scan_failed(self, token: int, exc: BaseException) -> None:
         self._settled_scans.add(token)
@@ -279,7 +291,7 @@ class SellPage(QWidget):
             self.show_sale(None)
             return
         store = self.context.store
-        run_op(lambda: sales.sale_view(store, invoice_id), parent=self).success(
+        run_op(lambda: sell_screen.sale_view(store, invoice_id), parent=self).success(
             self.show_sale).failure(self.show_error)
 
     def show_sale(self, sale: SaleView | None) -> None:
@@ -289,14 +301,16 @@ class SellPage(QWidget):
         selected = self.selected_line()
         self.sale = sale
         self.lines_model.set_lines(sale.lines if sale else [])
-        self._fit_columns()
         if selected is not None:
             self.select_line(selected.line.id)
         if sale is not None:
             invoice = sale.invoice
             self.current.contact_id = invoice.contact_id
             self.current.salesperson_id = invoice.salesperson_id
-            self.invoice_label.setText(f"Invoice {invoice.number} · {invoice.status.value}")
+            reopened = " (reopened)" if invoice.reopen_count and invoice.status is \
+                InvoiceStatus.OPEN else ""
+            self.invoice_label.setText(
+                f"Invoice {invoice.number} · {invoice.status.value}{reopened}")
             self.customer_label.setText(
                 f"Customer: {sale.customer.display_name}" if sale.customer
                 else "No customer (Alt+C)")
@@ -309,6 +323,16 @@ class SellPage(QWidget):
             self.sell_actions.cards.refresh()
             self.sell_actions.cards.load_disputes()
         self._select_salesperson()
+        self._show_split(sale)
+
+    def _show_split(self, sale: SaleView | None) -> None:
+        """“+ Sam Clerk 40%” beside the salesperson while the commission is split."""
+        invoice = sale.invoice if sale else None
+        shared = invoice is not None and invoice.second_salesperson_id is not None
+        self.split_label.setVisible(shared)
+        if shared and sale is not None and invoice is not None:
+            who = sale.second_salesperson or "another salesperson"
+            self.split_label.setText(f"+ {who} {invoice.commission_split_pct}% (Alt+K)")
 
     def selected_line(self) -> SaleLineView | None:
         """The line that line actions work on."""
@@ -349,10 +373,10 @@ class SellPage(QWidget):
 
     def _load_salespeople(self) -> None:
         store = self.context.store
-        run_op(lambda: sales.salespeople(store), parent=self).success(
+        run_op(lambda: sell_screen.salespeople(store), parent=self).success(
             self._show_salespeople).failure(self.show_error)
 
-    def _show_salespeople(self, people: list[sales.Salesperson]) -> None:
+    def _show_salespeople(self, people: list[sell_screen.Salesperson]) -> None:
         self.salesperson.clear()
         for person in people:
             self.salesperson.addItem(person.name, person.user_id)
@@ -360,7 +384,7 @@ class SellPage(QWidget):
 
     def _select_salesperson(self) -> None:
         wanted = self.current.salesperson_id or self.context.actor.user_id
-        index = self.salesperson.findData(wanted)
+        index = index_of(self.salesperson, wanted)
         if index >= 0:
             self.salesperson.setCurrentIndex(index)
 

@@ -22,7 +22,7 @@ from jeweltrak_core.sales.entities import Invoice
 from jeweltrak_core.sales.invoice_state import InvoiceStatus
 from jeweltrak_core.sales.operations import line_total
 from jeweltrak_core.sales.tax import SALE_KINDS
-from jeweltrak_desktop.services import sales
+from jeweltrak_desktop.services import sell_screen
 from jeweltrak_desktop.ui.context import CounterContext
 from jeweltrak_desktop.ui.tasks import error_message, run_op
 
@@ -62,7 +62,7 @@ class ReturnDialog(QDialog):
     def _find(self) -> None:
         number = self.number_field.text()
         store = self._context.store
-        run_op(lambda: sales.invoice_by_number(store, number), parent=self).success(
+        run_op(lambda: sell_screen.invoice_by_number(store, number), parent=self).success(
             self._show).failure(lambda exc: self.message.setText(error_message(exc)))
 
     def _show(self, invoice: Invoice) -> None:

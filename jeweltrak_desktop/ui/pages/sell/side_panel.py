@@ -6,13 +6,14 @@ from uuid import UUID
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from jeweltrak_core.errors import IllegalTransition
 from jeweltrak_core.money import format_money
 from jeweltrak_core.payments.rules import Tender
 from jeweltrak_core.permissions import Permission
-from jeweltrak_core.sales.invoice_state import InvoiceStatus
+from jeweltrak_core.sales.invoice_state import InvoiceAction, InvoiceStatus, invoice_transition
 from jeweltrak_desktop.services.card_payments import DisputeInfo
-from jeweltrak_desktop.services.sales import SaleView
-from jeweltrak_desktop.ui.pages.sell.keys import KEY_OF
+from jeweltrak_desktop.services.sell_screen import SaleView
+from jeweltrak_desktop.ui.pages.sell.keys import GATED, KEY_OF
 from jeweltrak_desktop.ui.pages.sell.line_dialogs import DISCOUNT_NEEDS
 from jeweltrak_desktop.ui.pages.sell.tender_dialogs import CARD_UNAVAILABLE
 from jeweltrak_desktop.ui.pages.sell.totals_panel import TotalsPanel
@@ -24,8 +25,20 @@ RETURN_NEEDS = "Returns need the refund permission; ask a manager."
 
 _LINE_ACTIONS = (("adjust", "Adjust"), ("quantity", "Quantity"), ("remove", "Remove"),
                  ("charge", "Service/misc"), ("trade_in", "Trade-in"), ("return", "Return"))
+_SALE_ACTIONS = (("tax_exempt", "Tax exempt…"), ("split", "Split sale…"))
 _TENDER_LABELS = {Tender.CASH: "Cash", Tender.CHECK: "Check", Tender.STORE_CREDIT: "Store credit",
                   Tender.GIFT_CARD: "Gift card", Tender.DEPOSIT: "Deposit", Tender.CARD: "Card"}
+
+
+def refusal(sale: SaleView | None, action: InvoiceAction) -> str:
+    """Why the core would refuse ``action`` on the sale now ("" when it is allowed)."""
+    if sale is None:
+        return "There is no sale on screen."
+    try:
+        invoice_transition(sale.invoice.status, action)
+    except IllegalTransition as exc:
+        return exc.message
+    return ""
 
 
 def _button(action: str, label: str) -> QPushButton:
@@ -48,13 +61,20 @@ class SidePanel(QWidget):
         self.payments.setWordWrap(True)
         self.change = QLabel("")
         self.change.setObjectName("sell-change")
+        self.exempt_note = QLabel("")
+        self.exempt_note.setObjectName("sell-exempt")
+        self.exempt_note.setWordWrap(True)
+        self.exempt_note.setVisible(False)
         self.by_action: dict[str, QPushButton] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 0, 0, 0)
         layout.addWidget(self.totals)
+        layout.addWidget(self.exempt_note)
         layout.addWidget(self.payments)
         layout.addWidget(self.change)
         layout.addLayout(self._grid(_LINE_ACTIONS, columns=2))
+        layout.addLayout(self._grid(_SALE_ACTIONS, columns=2))
+        self.by_action["split"].setToolTip("Share the commission with a second salesperson")
         layout.addLayout(self._grid((("cash", "Cash"), ("tender", "Other tender")), columns=2))
         layout.addLayout(self._grid((("card", "Card (reader)"), ("email_link", "Email pay link")),
                                     columns=2))
@@ -73,7 +93,8 @@ class SidePanel(QWidget):
         layout.addWidget(finalize)
         layout.addLayout(self._grid((("print", "Print receipt"), ("email", "Email receipt"),
                                      ("refund_card", "Refund card…")), columns=2))
-        layout.addLayout(self._grid((("new_sale", "New sale"), ("void", "Void")), columns=2))
+        layout.addLayout(self._grid((("new_sale", "New sale"), ("reopen", "Reopen…"),
+                                     ("void", "Void")), columns=2))
         layout.addStretch(1)
         self.cards = CardState(False, CARD_UNAVAILABLE)
         self._sale: SaleView | None = None
@@ -96,9 +117,10 @@ class SidePanel(QWidget):
         return list(self.by_action.values())
 
     def apply_permissions(self, perms: frozenset[Permission]) -> None:
-        """Hide void without the permission; explain what is refused on hover."""
+        """Hide void and reopen without their permissions; explain what is refused on hover."""
         self._perms = perms
-        self.by_action["void"].setVisible(Permission.VOID_INVOICE in perms)
+        for action, needs in GATED.items():
+            self.by_action[action].setVisible(needs in perms)
         adjust = self.by_action["adjust"]
         may_adjust = bool({Permission.DISCOUNT, Permission.OVERRIDE_PRICE} & perms)
         adjust.setToolTip("" if may_adjust else DISCOUNT_NEEDS)
@@ -124,8 +146,15 @@ class SidePanel(QWidget):
         owing = bool(sale and sale.invoice.balance_cents != 0)
         for action in ("adjust", "quantity", "remove"):
             self.by_action[action].setEnabled(is_open and has_lines)
-        for action in ("charge", "trade_in", "return"):
+        for action in ("charge", "trade_in", "return", "tax_exempt", "split"):
             self.by_action[action].setEnabled(is_open)
+        reopen = refusal(sale, InvoiceAction.REOPEN) if sale else "Finalize a sale first."
+        self.by_action["reopen"].setEnabled(not reopen)
+        self.by_action["reopen"].setToolTip(reopen)
+        invoice = sale.invoice if sale else None
+        self.exempt_note.setVisible(bool(invoice and invoice.tax_exempt))
+        if invoice is not None and invoice.tax_exempt:
+            self.exempt_note.setText(f"Tax exempt: {invoice.exempt_reason or 'no reason given'}")
         for action in ("cash", "tender"):
             self.by_action[action].setEnabled(owing and status is not InvoiceStatus.VOIDED)
         self.by_action["finalize"].setEnabled(is_open and has_lines)

@@ -13,6 +13,9 @@ QLineEdit#sell-scan:focus {{ border-color: {ACCENT}; }}
 QLabel[pageTitle="true"] {{ font-size: 22px; font-weight: bold; color: #1f2933; }}
 QLabel#sell-invoice {{ color: #52606d; font-size: 15px; padding-left: 12px; }}
 QLabel#sell-customer {{ font-size: 14px; font-weight: bold; color: #1f2933; }}
+QLabel#sell-split {{ color: #52606d; font-size: 13px; padding-left: 6px; }}
+QLabel#sell-exempt {{ color: #8a4b00; background: #fff4e0; border: 1px solid #f0c987;
+    border-radius: 4px; padding: 4px 8px; }}
 QLabel#sell-message {{ color: #1f6f43; min-height: 20px; }}
 QLabel#sell-message[error="true"] {{ color: #b42318; font-weight: bold; }}
 QLabel#sell-legend {{ color: #323f4b; background: #e4e7eb; padding: 6px 8px;

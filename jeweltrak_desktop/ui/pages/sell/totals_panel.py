@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from jeweltrak_core.money import format_money
-from jeweltrak_desktop.services.sales import SaleView
+from jeweltrak_desktop.services.sell_screen import SaleView
 
 #: (key, label) of every row, top to bottom.
 ROWS = (

@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -20,6 +19,9 @@ from jeweltrak_desktop.ui.pages.work_orders.board import LANE_TITLES
 from jeweltrak_desktop.ui.widgets.money import date_text, money_text
 from jeweltrak_desktop.ui.widgets.page_frame import button, named
 from jeweltrak_desktop.ui.widgets.photo_strip import PhotoStrip
+
+#: What the e-mail button sends, shown on hover while it can.
+EMAIL_HINT = "Alt+E: the customer copy of the ticket, to the customer's e-mail address"
 
 
 class OrderDetail(QWidget):
@@ -52,6 +54,13 @@ class OrderDetail(QWidget):
         }
         self.photo_button = button("Attach photo…", self, name="work-order-photo")
         self.print_button = button("Print tickets", self, name="work-order-print")
+        self.email_button = button("&E-mail ticket to customer", self, name="work-order-email")
+        self.email_button.setToolTip(EMAIL_HINT)
+        self.email_reason = named(QLabel("", self), "work-order-email-reason")
+        self.email_reason.setProperty("muted", True)
+        self.email_reason.setWordWrap(True)
+        self.message = named(QLabel("", self), "work-order-message")
+        self.message.setWordWrap(True)
         self.deposit_button = button("Deposit by card…", self, name="work-order-card-deposit")
         self.body = QWidget(self)
         body = QVBoxLayout(self.body)
@@ -68,12 +77,14 @@ class OrderDetail(QWidget):
         for n, b in enumerate(self.move_buttons.values()):
             moves.addWidget(b, n // 3, n % 3)
         body.addLayout(moves)
-        more = QHBoxLayout()
-        more.addWidget(self.photo_button)
-        more.addWidget(self.print_button)
-        more.addWidget(self.deposit_button)
-        more.addStretch(1)
+        more = QGridLayout()
+        more.addWidget(self.photo_button, 0, 0)
+        more.addWidget(self.deposit_button, 0, 1)
+        more.addWidget(self.print_button, 1, 0)
+        more.addWidget(self.email_button, 1, 1)
         body.addLayout(more)
+        body.addWidget(self.email_reason)
+        body.addWidget(self.message)
         self.hint = QLabel("Choose a card to see the job, add notes, move it or print its "
                            "tickets. New work order… takes in a repair.", self)
         self.hint.setProperty("muted", True)
@@ -91,6 +102,7 @@ class OrderDetail(QWidget):
         """Show a job (None: nothing chosen)."""
         self.body.setVisible(order is not None)
         self.hint.setVisible(order is None)
+        self.message.setText("")
         if order is None:
             self.heading.setText("Choose a card")
             for label in self.facts.values():
@@ -121,6 +133,13 @@ class OrderDetail(QWidget):
                 else ""
             tag = "internal" if note.internal else "customer sees"
             self.notes.addItem(f"{when} ({tag}) {note.text}")
+
+    def set_email_state(self, reason: str) -> None:
+        """E-mail the ticket only when it can go ("": yes); otherwise show why not."""
+        self.email_button.setEnabled(not reason)
+        self.email_button.setToolTip(reason or EMAIL_HINT)
+        self.email_reason.setText(reason)
+        self.email_reason.setVisible(bool(reason))
 
     def set_cost_visible(self, visible: bool) -> None:
         """Hide the vendor cost from a clerk without view_cost."""

@@ -16,10 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from jeweltrak_core.clock import utc_now
+from jeweltrak_core.contacts.entities import Contact
+from jeweltrak_core.errors import NotFound
 from jeweltrak_core.payments.entities import Deposit
 from jeweltrak_core.permissions import Permission
 from jeweltrak_core.work_orders.entities import WorkOrder
 from jeweltrak_core.work_orders.rules import WorkOrderStatus
+from jeweltrak_desktop.documents.work_order import CopyKind
+from jeweltrak_desktop.services import contacts as contacts_service
 from jeweltrak_desktop.services import work_orders as orders_service
 from jeweltrak_desktop.services.local_store import Actor
 from jeweltrak_desktop.services.work_orders import BoardCard
@@ -36,6 +40,7 @@ from jeweltrak_desktop.ui.pages.work_orders.intake_dialog import IntakeDialog
 from jeweltrak_desktop.ui.payments.availability import NOT_PAIRED
 from jeweltrak_desktop.ui.payments.charge_dialog import ChargeDialog
 from jeweltrak_desktop.ui.payments.deposit import open_deposit
+from jeweltrak_desktop.ui.payments.email_pdf import NEEDS_SERVER, can_email, email_pdf
 from jeweltrak_desktop.ui.tasks import run_op
 from jeweltrak_desktop.ui.widgets.page_frame import button, page_header, page_layout
 from jeweltrak_desktop.ui.widgets.pdf_output import show_pdf
@@ -52,6 +57,7 @@ class WorkOrdersPage(QWidget):
         self.cards: dict[UUID, BoardCard] = {}
         self.selected_id: UUID | None = None
         self.order: WorkOrder | None = None
+        self.customer: Contact | None = None
         self.deposits_paid = 0
         self.deposit_dialog: ChargeDialog | None = None
         layout = page_layout(self)
@@ -103,6 +109,7 @@ class WorkOrdersPage(QWidget):
         self.detail.note.returnPressed.connect(self._add_note)
         self.detail.photo_button.clicked.connect(self._attach_photo)
         self.detail.print_button.clicked.connect(self.print_tickets)
+        self.detail.email_button.clicked.connect(self.email_ticket)
         self.detail.deposit_button.clicked.connect(self.deposit_by_card)
         paired = self.context.payments is not None
         self.detail.deposit_button.setEnabled(paired)
@@ -181,17 +188,26 @@ class WorkOrdersPage(QWidget):
             return
         store = self.context.store
 
-        def read() -> tuple[WorkOrder | None, list[Deposit]]:
-            return (orders_service.get_work_order(store, order_id),
-                    orders_service.deposits_for_order(store, order_id))
+        def read() -> tuple[WorkOrder | None, list[Deposit], Contact | None]:
+            order = orders_service.get_work_order(store, order_id)
+            try:  # the customer's e-mail addresses decide whether the ticket can be e-mailed
+                customer = contacts_service.get_contact(store, order.contact_id) if order \
+                    else None
+            except NotFound:
+                customer = None
+            return order, orders_service.deposits_for_order(store, order_id), customer
 
         run_op(read, parent=self).success(self._show_order)
 
-    def _show_order(self, loaded: tuple[WorkOrder | None, list[Deposit]]) -> None:
-        order, deposits = loaded
+    def _show_order(
+        self, loaded: tuple[WorkOrder | None, list[Deposit], Contact | None]
+    ) -> None:
+        order, deposits, customer = loaded
         if order is None or order.id != self.selected_id:
             return
         self.order = order
+        self.customer = customer
+        self.detail.set_email_state(self.email_refusal())
         self.deposits_paid = sum(d.amount_cents for d in deposits)
         card = self.cards.get(order.id)
         self.detail.show_order(order, deposits, card.customer if card else "")
@@ -264,6 +280,36 @@ class WorkOrdersPage(QWidget):
         order, store = self.order, self.context.store
         run_op(lambda: orders_service.work_order_tickets_pdf(store, order.id),
                parent=self).success(lambda pdf: self._pdf_ready(pdf, f"Work order {order.number}"))
+
+    def email_refusal(self) -> str:
+        """Why the chosen job's ticket cannot be e-mailed now ("" when it can)."""
+        order, customer = self.order, self.customer
+        if order is None:
+            return "Choose a card first."
+        if not can_email(self.context, order.contact_id):
+            return NEEDS_SERVER
+        if customer is None or not customer.emails:
+            name = customer.display_name if customer else "The customer"
+            return (f"{name} has no e-mail address: add one to their contact (F3 Contacts) "
+                    "to e-mail the ticket.")
+        return ""
+
+    def email_ticket(self) -> None:
+        """E-mail the customer copy (no internal notes, no vendor cost) to the customer; the
+        store server sends it to the address it holds for them."""
+        order, store = self.order, self.context.store
+        if order is None or self.email_refusal():
+            return
+        email_pdf(self, self.context, contact_id=order.contact_id,
+                  subject=f"Work order {order.number}",
+                  filename=f"work-order-{order.number}.pdf",
+                  make_pdf=lambda: orders_service.work_order_pdfs(store, order.id)[
+                      CopyKind.CUSTOMER],
+                  say=self._say)
+
+    def _say(self, text: str) -> None:
+        self.detail.message.setText(text)
+        self.context.events.status_message.emit(text)
 
     def _pdf_ready(self, pdf: bytes, title: str) -> None:
         saved = show_pdf(self, pdf, title, self.context.store.path.parent / "documents")

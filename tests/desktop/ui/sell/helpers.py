@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -11,6 +12,7 @@ from jeweltrak_core.inventory.stock import Family
 from jeweltrak_desktop.services import inventory
 from jeweltrak_desktop.services.local_store import LocalStore
 from jeweltrak_desktop.ui.pages.sell import SellPage
+from jeweltrak_desktop.ui.pages.sell.page import scan_lookups
 from jeweltrak_desktop.ui.tasks import wait_for_idle
 
 
@@ -69,10 +71,15 @@ def press(qtbot: QtBot, page: SellPage, shortcut: str) -> None:
 
 
 def settle() -> None:
-    """Let queued database work (and scan look-ups) finish and deliver their results."""
-    wait_for_idle()
-    QThreadPool.globalInstance().waitForDone()
-    QApplication.processEvents()
+    """Let scan look-ups, the saves they queue, and other database work finish and deliver
+    their results (a scan's save is queued one event-loop turn after its look-up answers)."""
+    for _ in range(2):
+        scan_lookups().waitForDone()
+        QApplication.processEvents()  # look-up answers: the lines show, saves are scheduled
+        QApplication.processEvents()  # the scheduled saves are queued
+        wait_for_idle()
+        QThreadPool.globalInstance().waitForDone()
+        QApplication.processEvents()
 
 
 def dialog_of(page: SellPage) -> QWidget:
@@ -80,3 +87,17 @@ def dialog_of(page: SellPage) -> QWidget:
     dialog = page.sell_actions.dialog
     assert dialog is not None and dialog.isVisible()
     return dialog
+
+
+def grab_with_dialog(page: QWidget, dialog: QWidget) -> QPixmap:
+    """The page with its open form drawn over it (forms are windows of their own, which a
+    grab of the page leaves out), for screenshots."""
+    QApplication.processEvents()
+    shot = page.grab()
+    form = dialog.grab()
+    painter = QPainter(shot)
+    painter.fillRect(shot.rect(), QColor(0, 0, 0, 70))
+    painter.drawPixmap((shot.width() - form.width()) // 2, (shot.height() - form.height()) // 3,
+                       form)
+    painter.end()
+    return shot

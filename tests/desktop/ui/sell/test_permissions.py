@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from jeweltrak_core.ids import new_id
 from jeweltrak_core.permissions import Permission
 from jeweltrak_core.sales.invoice_state import InvoiceStatus
-from jeweltrak_desktop.services import sales
+from jeweltrak_desktop.services import sales, sell_screen
 from jeweltrak_desktop.services.local_store import DEMO_OWNER, Actor, LocalStore
 from jeweltrak_desktop.ui.context import CounterContext
 from jeweltrak_desktop.ui.pages.sell import SellPage
@@ -118,7 +118,7 @@ def test_show_record_opens_invoices_only(
 ) -> None:
     with demo_store.reader() as repo:
         number = repo.rows("SELECT number FROM invoices WHERE status = 'finalized' LIMIT 1")[0]
-    invoice = sales.invoice_by_number(demo_store, number["number"])
+    invoice = sell_screen.invoice_by_number(demo_store, number["number"])
     assert page.show_record("piece", invoice.id) is False
     assert page.show_record("invoice", invoice.id) is True
     qtbot.waitUntil(lambda: page.sale is not None and page.sale.invoice.id == invoice.id)

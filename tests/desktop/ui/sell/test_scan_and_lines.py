@@ -11,7 +11,7 @@ from jeweltrak_core.money import format_money
 from jeweltrak_core.sales.tax import LineKind, invoice_totals
 from jeweltrak_core.work_orders.entities import WorkOrder
 from jeweltrak_desktop.documents.claim_stub import claim_stub_code
-from jeweltrak_desktop.services import sales
+from jeweltrak_desktop.services import sales, sell_screen
 from jeweltrak_desktop.services.local_store import Actor, LocalStore
 from jeweltrak_desktop.ui.context import CounterContext
 from jeweltrak_desktop.ui.pages.sell import SellPage
@@ -199,7 +199,7 @@ def test_a_scan_after_finalizing_starts_the_next_sale(
 def test_the_salesperson_is_chosen_by_keyboard(
     qtbot: QtBot, page: SellPage, demo_store: LocalStore
 ) -> None:
-    people = sales.salespeople(demo_store)
+    people = sell_screen.salespeople(demo_store)
     assert len(people) >= 2  # the demo's staff and whoever is signed in
     [piece] = in_stock(demo_store, 1)
     scan(qtbot, page, piece.stock_id)
