@@ -7,8 +7,6 @@ The service runs over the server tests' session database (``pg_url``/``engine``/
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,13 +19,13 @@ import keyring
 import keyring.backend
 import keyring.backends.fail
 import pytest
-import uvicorn
 from keyring.errors import PasswordDeleteError, PasswordSetError
 from sqlalchemy import Engine
 
 from sync_server.app import create_app
 from sync_server.config import Settings
 from tests.server.conftest import engine, pg_url, settings
+from tests.server.live import serving
 
 __all__ = ["engine", "pg_url", "settings"]
 
@@ -100,24 +98,8 @@ def broken_keychain() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def service_url(settings: Settings, engine: Engine) -> Iterator[str]:
     """The sync service serving on a free loopback port for the whole session."""
-    app = create_app(settings, engine=engine)
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    sock = config.bind_socket()
-    port = sock.getsockname()[1]
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test sync service did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=15)
-    sock.close()
+    with serving(lambda _url: create_app(settings, engine=engine)) as url:
+        yield url
 
 
 @dataclass(frozen=True)

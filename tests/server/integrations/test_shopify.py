@@ -7,9 +7,7 @@ calls and sends it real signed webhooks over HTTP.
 
 from __future__ import annotations
 
-import logging
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +18,6 @@ from uuid import UUID
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import Engine
@@ -37,25 +34,10 @@ from sync_server.integrations.shopify.mapping import ShopifyPayloadError, cents
 from sync_server.integrations.shopify.settings import ShopifySettings
 from sync_server.tenancy import tenant_by_id
 from tests.server.accounts_helpers import Login, make_staff_login, signup
+from tests.server.live import LogCapture, capturing_logs, serving
 from tests.simulators.shopify import FORBIDDEN_MARKERS, Shop, ShopifySimulator
 
 PREFIX = "/v1/integrations/shopify"
-
-
-class LogCapture(logging.Handler):
-    """Every log record written while the Shopify tests run (scanned for tokens)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-        self.lock_ = threading.Lock()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        if record.exc_info:
-            text += logging.Formatter().formatException(record.exc_info)
-        with self.lock_:
-            self.lines.append(text)
 
 
 @dataclass
@@ -70,43 +52,23 @@ class Service:
 @contextmanager
 def live_service(settings: Settings, engine: Engine, sim: ShopifySimulator) -> Iterator[Service]:
     """The service on a free loopback port, its Shopify calls going to the simulator."""
-    config = uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=0)
-    sock = config.bind_socket()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    limits = {k: 100_000 for k in ("signup_max_per_ip", "signup_max_tenants")
-              if k in Settings.model_fields}
-    app = create_app(settings.model_copy(update={"public_base_url": url, **limits}),
-                     engine=engine)
-    app.state.shopify_settings = ShopifySettings(api_base=sim.api_base,
-                                                 api_secret=SecretStr(sim.api_secret))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None,
-                                           access_log=False, lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the Shopify test service did not start")
-        time.sleep(0.02)
-    try:
-        with httpx.Client(base_url=url, timeout=60) as http:
-            yield Service(url=url, app=app, http=http)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    apps: list[FastAPI] = []
+
+    def make_app(url: str) -> FastAPI:
+        app = create_app(settings.model_copy(update={"public_base_url": url}), engine=engine)
+        app.state.shopify_settings = ShopifySettings(api_base=sim.api_base,
+                                                     api_secret=SecretStr(sim.api_secret))
+        apps.append(app)
+        return app
+
+    with serving(make_app) as url, httpx.Client(base_url=url, timeout=60) as http:
+        yield Service(url=url, app=apps[0], http=http)
 
 
 @pytest.fixture(scope="module")
 def log_capture() -> Iterator[LogCapture]:
-    handler = LogCapture()
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield handler
-    root.removeHandler(handler)
-    root.setLevel(previous)
+    with capturing_logs() as handler:
+        yield handler
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +9,8 @@ from sqlalchemy import Engine
 
 from sync_server.config import Settings
 from tests.server.conftest import engine, pg_url, settings
-from tests.server.payments.harness import LogCapture, Shop, live_service, open_shop
+from tests.server.live import LogCapture, capturing_logs
+from tests.server.payments.harness import Shop, live_service, open_shop
 from tests.simulators.resend import ResendSimulator
 from tests.simulators.stripe import StripeSimulator
 
@@ -20,14 +20,8 @@ __all__ = ["engine", "pg_url", "settings"]
 @pytest.fixture(scope="session")
 def log_capture() -> Iterator[LogCapture]:
     """Every log line written while the payment tests run (scanned for card numbers)."""
-    handler = LogCapture()
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield handler
-    root.removeHandler(handler)
-    root.setLevel(previous)
+    with capturing_logs() as handler:
+        yield handler
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,6 @@ invoices and call the payment endpoints as that workstation.
 from __future__ import annotations
 
 import itertools
-import logging
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,7 +20,6 @@ from typing import Any
 from uuid import UUID
 
 import httpx
-import uvicorn
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
@@ -39,28 +36,13 @@ from jeweltrak_core.work_orders.rules import WorkOrderType
 from sync_server.app import create_app
 from sync_server.config import Settings
 from tests.server.builders import piece
+from tests.server.live import serving
 from tests.simulators.resend import ResendSimulator
 from tests.simulators.stripe import StripeSimulator
 
 PASSWORD = "correct horse battery"
 ADDRESS = "100 Biscayne Blvd, Miami, FL 33132"
 _numbers = itertools.count(1)
-
-
-class LogCapture(logging.Handler):
-    """Every log record of the session, formatted (for the P2 scan of logs)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-        self.lock_ = threading.Lock()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        if record.exc_info:
-            text += logging.Formatter().formatException(record.exc_info)
-        with self.lock_:
-            self.lines.append(text)
 
 
 def payment_settings(base: Settings, sim: StripeSimulator, resend: ResendSimulator,
@@ -83,26 +65,9 @@ def payment_settings(base: Settings, sim: StripeSimulator, resend: ResendSimulat
 def live_service(settings: Settings, engine: Engine,
                  sim: StripeSimulator, resend: ResendSimulator) -> Iterator[str]:
     """The service on a free loopback port; yields its base URL."""
-    config = uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=0,
-                            log_config=None, access_log=False, lifespan="on")
-    sock = config.bind_socket()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    app = create_app(payment_settings(settings, sim, resend, url), engine=engine)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None,
-                                           access_log=False, lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the payment test service did not start")
-        time.sleep(0.02)
-    try:
+    with serving(lambda url: create_app(payment_settings(settings, sim, resend, url),
+                                        engine=engine)) as url:
         yield url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
 
 
 def ok(response: httpx.Response) -> Any:

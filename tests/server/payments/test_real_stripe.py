@@ -8,7 +8,6 @@ Webhooks cannot reach a loopback service, so the outcome comes from the polling 
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections.abc import Iterator
 from uuid import UUID
@@ -21,6 +20,7 @@ from sqlalchemy import Engine, insert
 
 from sync_server.config import Settings
 from sync_server.payments.tables import stripe_accounts
+from tests.server.live import serving
 from tests.server.payments.harness import ADDRESS, PASSWORD, Shop, ok
 
 KEY = os.environ.get("STRIPE_TEST_SECRET_KEY", "")
@@ -35,26 +35,13 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def real_service(settings: Settings, engine: Engine) -> Iterator[str]:
-    import threading
-
-    import uvicorn
-
     from sync_server.app import create_app
 
     real = settings.model_copy(update={
         "stripe_secret_key": SecretStr(KEY), "stripe_webhook_secret": SecretStr("whsec_unused"),
         "stripe_api_base": "https://api.stripe.com", "public_base_url": "http://127.0.0.1"})
-    config = uvicorn.Config(create_app(real, engine=engine), host="127.0.0.1", port=0,
-                            log_config=None, access_log=False, lifespan="on")
-    sock = config.bind_socket()
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=15)
+    with serving(lambda _url: create_app(real, engine=engine)) as url:
+        yield url
 
 
 def _shop(url: str, engine: Engine) -> Shop:

@@ -12,7 +12,8 @@ import uuid
 from sqlalchemy import Engine, text
 
 from sync_server.payments.tables import P3_COLUMNS
-from tests.server.payments.harness import LogCapture, Shop, ok, wait_until
+from tests.server.live import LogCapture
+from tests.server.payments.harness import Shop, ok, wait_until
 from tests.simulators.stripe import StripeSimulator
 from tests.simulators.stripe.cards import find_card_numbers
 
